@@ -1,0 +1,95 @@
+// Package workspace is the model of an hmsdev workspace: hmsdev.yaml and the
+// files beside it (kuma/, kong/). It loads and validates them; it knows
+// nothing of Docker or Kuma's API.
+package workspace
+
+// FileName is the workspace file hmsdev looks for.
+const FileName = "hmsdev.yaml"
+
+// Config is hmsdev.yaml.
+type Config struct {
+	// Project is the compose project name; containers are labelled with it.
+	Project string `yaml:"project"`
+	Kuma    Kuma   `yaml:"kuma"`
+	// Infra are the stack's fixed parts: kuma-cp, kuma-dp, kong, zipkin,
+	// postgres, kafka. Each may override its image, command and healthcheck.
+	Infra Infra `yaml:"infra"`
+	// Services are the platform's own services, in file order.
+	Services Services `yaml:"services"`
+}
+
+// Kuma holds the mesh settings.
+type Kuma struct {
+	Version string `yaml:"version"` // default 2.5.0
+	// MTLS is the builtin CA backend's mode: permissive or strict.
+	MTLS string `yaml:"mtls"`
+	Mesh string `yaml:"mesh"` // default "default"
+}
+
+// Infra are the components hmsdev runs around the services.
+type Infra struct {
+	KumaCP   Component `yaml:"kuma-cp"`
+	KumaDP   Component `yaml:"kuma-dp"`
+	Kong     Component `yaml:"kong"`
+	Zipkin   Component `yaml:"zipkin"`
+	Postgres Component `yaml:"postgres"`
+	Kafka    Component `yaml:"kafka"`
+}
+
+// Component is one infrastructure container's overridable settings.
+type Component struct {
+	Image string `yaml:"image"`
+	// Command replaces the image's default command (the real images need
+	// none; stand-ins and air-gapped mirrors may).
+	Command []string `yaml:"command"`
+	// Healthcheck replaces hmsdev's default check for this component.
+	Healthcheck *Healthcheck `yaml:"healthcheck"`
+	// Enabled turns postgres or kafka off; the others are always on.
+	Enabled *bool `yaml:"enabled"`
+}
+
+// Services keeps the order of hmsdev.yaml so output and port assignment are stable.
+type Services []Service
+
+// Service is one of the platform's services.
+type Service struct {
+	Name  string `yaml:"-"` // the key in services:
+	Image string `yaml:"image"`
+	// Build is a build context directory, relative to the workspace.
+	Build string `yaml:"build"`
+	// Port the app listens on (all interfaces).
+	Port int `yaml:"port"`
+	// Protocol is http, grpc, tcp or kafka; default http.
+	Protocol string `yaml:"protocol"`
+	// Calls are the services this one calls through the mesh: each becomes
+	// an outbound on 127.0.0.1 and an env var HMS_<NAME>_URL.
+	Calls     []string          `yaml:"calls"`
+	DependsOn []string          `yaml:"depends_on"`
+	Env       map[string]string `yaml:"env"`
+	// Healthcheck is a compose healthcheck run inside the app's container.
+	Healthcheck *Healthcheck `yaml:"healthcheck"`
+	// Route is the Kong path prefix that reaches this service, if any.
+	Route string `yaml:"route"`
+	// Mesh puts the service in the mesh with a sidecar; default true.
+	Mesh *bool `yaml:"mesh"`
+	// Command replaces the image's command.
+	Command []string `yaml:"command"`
+
+	Line int `yaml:"-"` // where the service starts in hmsdev.yaml, for errors
+}
+
+// Healthcheck mirrors compose's healthcheck.
+type Healthcheck struct {
+	Test        []string `yaml:"test"`
+	Interval    string   `yaml:"interval"`
+	Timeout     string   `yaml:"timeout"`
+	Retries     int      `yaml:"retries"`
+	StartPeriod string   `yaml:"start_period"`
+	Disable     bool     `yaml:"disable"`
+}
+
+// Meshed reports whether s runs with a sidecar.
+func (s Service) Meshed() bool { return s.Mesh == nil || *s.Mesh }
+
+// On reports whether an optional component is enabled (default on).
+func (c Component) On() bool { return c.Enabled == nil || *c.Enabled }
