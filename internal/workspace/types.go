@@ -57,6 +57,9 @@ type Service struct {
 	Image string `yaml:"image"`
 	// Build is a build context directory, relative to the workspace.
 	Build string `yaml:"build"`
+	// Demo runs hmsdev's built-in demo service (health, header echo, calls
+	// through the mesh) in place of the real one; image and build must be empty.
+	Demo bool `yaml:"demo"`
 	// Port the app listens on (all interfaces).
 	Port int `yaml:"port"`
 	// Protocol is http, grpc, tcp or kafka; default http.
