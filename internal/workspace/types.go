@@ -46,6 +46,10 @@ type Component struct {
 	Healthcheck *Healthcheck `yaml:"healthcheck"`
 	// Enabled turns postgres or kafka off; the others are always on.
 	Enabled *bool `yaml:"enabled"`
+	// Ports maps a container port to the 127.0.0.1 port it is published on,
+	// overriding the default (the same number); 0 publishes nothing. Tests
+	// and machines where a default port is taken use it.
+	Ports map[int]int `yaml:"ports"`
 }
 
 // Services keeps the order of hmsdev.yaml so output and port assignment are stable.
@@ -62,6 +66,9 @@ type Service struct {
 	Demo bool `yaml:"demo"`
 	// Port the app listens on (all interfaces).
 	Port int `yaml:"port"`
+	// HostPort is where Port is published on 127.0.0.1 for debugging;
+	// default Port, -1 publishes nothing.
+	HostPort int `yaml:"host_port"`
 	// Protocol is http, grpc, tcp or kafka; default http.
 	Protocol string `yaml:"protocol"`
 	// Calls are the services this one calls through the mesh: each becomes
