@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/hms-platform/hmsdev/internal/demo"
 )
@@ -18,7 +16,7 @@ func init() {
 		if err != nil {
 			return err
 		}
-		ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		ctx, cancel := sigtermContext()
 		defer cancel()
 		return demo.Serve(ctx, cfg, os.Stdout)
 	})
