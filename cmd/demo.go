@@ -11,7 +11,7 @@ import (
 // demo-service is the entrypoint of the demo images hmsdev builds FROM
 // scratch (`/hmsdev demo-service`); hidden because users never run it.
 var demoCmd = &cobra.Command{
-	Use:    "demo-service [serve|probe URL]",
+	Use:    "demo-service [serve|probe URL|fetch URL]",
 	Short:  "Run the built-in demo service (the entrypoint of demo images)",
 	Hidden: true,
 	Args:   cobra.NoArgs,
@@ -34,8 +34,17 @@ var demoProbeCmd = &cobra.Command{
 	},
 }
 
+var demoFetchCmd = &cobra.Command{
+	Use:   "fetch URL",
+	Short: "Print the body of GET URL (verify reads sidecar metrics with it)",
+	Args:  cobra.ExactArgs(1),
+	RunE: func(cmd *cobra.Command, args []string) error {
+		return demo.Fetch(cmd.Context(), args[0], cmd.OutOrStdout())
+	},
+}
+
 func init() {
-	demoCmd.AddCommand(demoServeCmd, demoProbeCmd)
+	demoCmd.AddCommand(demoServeCmd, demoProbeCmd, demoFetchCmd)
 	rootCmd.AddCommand(demoCmd)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -158,5 +159,23 @@ func TestConfigFromEnv(t *testing.T) {
 		if _, err := ConfigFromEnv(func(k string) string { return bad[k] }); err == nil {
 			t.Errorf("%v: no error", bad)
 		}
+	}
+}
+
+func TestFetch(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/metrics" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, "envoy_up 1\n")
+	}))
+	defer srv.Close()
+	var b bytes.Buffer
+	if err := Fetch(context.Background(), srv.URL+"/metrics", &b); err != nil || b.String() != "envoy_up 1\n" {
+		t.Errorf("fetch: %q %v", b.String(), err)
+	}
+	if err := Fetch(context.Background(), srv.URL+"/nope", io.Discard); err == nil {
+		t.Error("fetch of a 404 succeeded")
 	}
 }
