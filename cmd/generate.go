@@ -1,0 +1,48 @@
+package cmd
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/hms-platform/hmsdev/compose"
+	"github.com/hms-platform/hmsdev/internal/ui"
+	"github.com/hms-platform/hmsdev/internal/workspace"
+)
+
+func init() {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "generate",
+		Short: "Write docker-compose.yml, the Kuma dataplanes and kong.yml from hmsdev.yaml, without starting anything",
+		Long: `generate writes what hmsdev.yaml describes: docker-compose.yml, one Kuma
+dataplane per meshed service (kuma/dataplanes/), Kong's declarative config
+(kong/kong.yml) and the demo image's build context (.hmsdev/demo/). Only files
+whose content changed are written, atomically; a second run writes nothing.
+
+Generated files carry a checksum. One edited by hand is not overwritten:
+make the change in hmsdev.yaml instead, or pass --force to discard it.
+Without an hmsdev.yaml, the built-in stack is generated into .hmsdev/.`,
+		Example: `  hmsdev generate                 # write what changed
+  hmsdev generate -C ~/hms        # for the workspace in ~/hms
+  hmsdev generate --force         # overwrite generated files edited by hand
+  hmsdev generate -o json         # list each file and what happened to it`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runGenerate(printer(cmd), global.dir, force)
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite generated files that were edited by hand")
+	rootCmd.AddCommand(cmd)
+}
+
+func runGenerate(p *ui.Printer, dir string, force bool) error {
+	ws, err := workspace.Load(dir)
+	if err != nil {
+		return err
+	}
+	_, changes, err := compose.Generate(ws, compose.Options{Force: force})
+	if err != nil {
+		return err
+	}
+	printChanges(p, changes, true)
+	return nil
+}

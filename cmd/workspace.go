@@ -1,0 +1,74 @@
+package cmd
+
+import (
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/hms-platform/hmsdev/compose"
+	"github.com/hms-platform/hmsdev/internal/ui"
+	"github.com/hms-platform/hmsdev/internal/workspace"
+)
+
+// This file is the workspace API for every command:
+//
+//	loadWorkspace(dir)              hmsdev.yaml (or the built-in stack), validated
+//	loadProject(dir)                that, plus the compose project; writes nothing
+//	generateProject(p, dir, force)  that, after writing the generated files that changed
+//
+// Commands that start containers (up, restart) use generateProject, so the
+// files the containers mount are current; read-only ones (status, logs,
+// down) use loadProject. Project paths are absolute; ws.Root() is where
+// kuma/ (mesh, policies, dataplanes), kong/ and docker-compose.yml live.
+
+// loadWorkspace loads and validates the workspace in dir.
+func loadWorkspace(dir string) (*workspace.Workspace, error) {
+	return workspace.Load(dir)
+}
+
+// loadProject loads the workspace in dir and builds its compose project
+// without writing anything.
+func loadProject(dir string) (*workspace.Workspace, *types.Project, error) {
+	ws, err := workspace.Load(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := compose.Build(ws)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ws, p, nil
+}
+
+// generateProject loads the workspace, writes the generated files whose
+// content changed (refusing hand-edited ones unless force) and prints each
+// file written (with --output json: every file, as one JSON list).
+func generateProject(p *ui.Printer, dir string, force bool) (*workspace.Workspace, *types.Project, error) {
+	ws, err := workspace.Load(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	project, changes, err := compose.Generate(ws, compose.Options{Force: force})
+	if err != nil {
+		return nil, nil, err
+	}
+	printChanges(p, changes, false)
+	return ws, project, nil
+}
+
+// printChanges lists what happened to each file: a line each in text
+// (unchanged ones only when all), one JSON list with --output json.
+func printChanges(p *ui.Printer, changes []compose.Change, all bool) {
+	if changes == nil {
+		changes = []compose.Change{}
+	}
+	p.Event(changes)
+	for _, c := range changes {
+		st := ui.OK
+		if c.Action == "unchanged" {
+			if !all {
+				continue
+			}
+			st = ui.Dim
+		}
+		p.Linef("%-9s %s", p.Paint(st, c.Action), c.Path)
+	}
+}

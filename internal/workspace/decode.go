@@ -1,0 +1,225 @@
+package workspace
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/hms-platform/hmsdev/internal/fix"
+)
+
+// decodeStrict decodes hmsdev.yaml into cfg. Unlike yaml's own KnownFields,
+// an unknown key names the file, its line, where it sits and the closest
+// known key; lines records where each key is set, for validation errors.
+func decodeStrict(data []byte, file string, cfg *Config, lines map[string]int) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return fix.Wrap(err, file+": not valid YAML", "fix the syntax at the line the cause names")
+	}
+	if len(doc.Content) == 0 {
+		return fix.New(file+": the file is empty", "run `hmsdev init --force` for a commented example, or delete the file to use the built-in stack")
+	}
+	d := decoder{file: file, lines: lines}
+	return d.value(doc.Content[0], reflect.ValueOf(cfg).Elem(), "")
+}
+
+type decoder struct {
+	file  string
+	lines map[string]int
+}
+
+var servicesType = reflect.TypeFor[Services]()
+
+// value decodes n into v; path is the dotted key path of n.
+func (d decoder) value(n *yaml.Node, v reflect.Value, path string) error {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	switch {
+	case v.Type() == servicesType:
+		return d.services(n, v, path)
+	case v.Kind() == reflect.Pointer && v.Type().Elem().Kind() == reflect.Struct:
+		if isNull(n) {
+			return nil
+		}
+		v.Set(reflect.New(v.Type().Elem()))
+		return d.value(n, v.Elem(), path)
+	case v.Kind() == reflect.Struct:
+		return d.structure(n, v, path)
+	}
+	// Scalars, lists and maps: yaml checks the types; we add file:line.
+	if err := n.Decode(v.Addr().Interface()); err != nil {
+		return d.errorf(n, "%s: expected %s, got %s", path, kindName(v.Type()), describe(n))
+	}
+	return nil
+}
+
+// structure decodes a mapping node into a struct, refusing unknown keys.
+func (d decoder) structure(n *yaml.Node, v reflect.Value, path string) error {
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return d.errorf(n, "%s: expected a mapping of keys, got %s", orTop(path), describe(n))
+	}
+	fields := yamlFields(v.Type())
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		idx, ok := fields[k.Value]
+		if !ok {
+			return d.unknownKey(k, path, fields)
+		}
+		p := join(path, k.Value)
+		d.lines[p] = k.Line
+		if err := d.value(val, v.Field(idx), p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// services decodes the services mapping in file order.
+func (d decoder) services(n *yaml.Node, v reflect.Value, path string) error {
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return d.errorf(n, "services: expected a mapping of service names, got %s", describe(n))
+	}
+	var list Services
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		s := Service{Name: k.Value, Line: k.Line}
+		p := join(path, k.Value)
+		d.lines[p] = k.Line
+		if err := d.structure(val, reflect.ValueOf(&s).Elem(), p); err != nil {
+			return err
+		}
+		list = append(list, s)
+	}
+	v.Set(reflect.ValueOf(list))
+	return nil
+}
+
+func (d decoder) unknownKey(k *yaml.Node, path string, fields map[string]int) error {
+	known := make([]string, 0, len(fields))
+	for name := range fields {
+		known = append(known, name)
+	}
+	sort.Strings(known)
+	what := fmt.Sprintf("%s:%d: unknown key %q %s", d.file, k.Line, k.Value, where(path))
+	hint := "known keys here: " + strings.Join(known, ", ")
+	if s := closest(k.Value, known); s != "" {
+		what += fmt.Sprintf("; did you mean %q?", s)
+		hint = fmt.Sprintf("rename it to %q, or remove it (%s)", s, hint)
+	}
+	return fix.New(what, hint)
+}
+
+func (d decoder) errorf(n *yaml.Node, format string, args ...any) error {
+	return fix.New(fmt.Sprintf("%s:%d: ", d.file, n.Line)+fmt.Sprintf(format, args...), "")
+}
+
+// where says in words where a key path is: "in service X", "in infra.kong".
+func where(path string) string {
+	parts := strings.Split(path, ".")
+	switch {
+	case path == "":
+		return "at the top level"
+	case parts[0] == "services" && len(parts) == 2:
+		return "in service " + parts[1]
+	case parts[0] == "services" && len(parts) > 2:
+		return fmt.Sprintf("in service %s (%s)", parts[1], strings.Join(parts[2:], "."))
+	}
+	return "in " + path
+}
+
+// yamlFields maps each yaml key of a struct type to its field index.
+func yamlFields(t reflect.Type) map[string]int {
+	m := map[string]int{}
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name != "" && name != "-" {
+			m[name] = i
+		}
+	}
+	return m
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func orTop(path string) string {
+	if path == "" {
+		return "the top level"
+	}
+	return path
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}
+
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Uint32:
+		return "a whole number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice:
+		return "a list of " + strings.TrimPrefix(kindName(t.Elem()), "a ") + "s"
+	case reflect.Map:
+		return "a mapping"
+	}
+	return t.String()
+}
+
+// closest returns the known key nearest to s by edit distance, if it is
+// near enough to be a plausible typo.
+func closest(s string, known []string) string {
+	best, bestDist := "", len(s)/2+2
+	for _, k := range known {
+		if d := editDistance(s, k); d < bestDist || (strings.HasPrefix(k, s) && best == "") {
+			best, bestDist = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
