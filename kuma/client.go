@@ -41,11 +41,11 @@ var ErrNotFound = errors.New("not found")
 type APIError struct {
 	Method, Path string
 	Status       int
-	Title        string      `json:"title"`
-	Detail       string      `json:"detail"`
-	Invalid      []FieldWhy  `json:"invalid_parameters"`
-	Details      []FieldWhy  `json:"details"` // older CPs put the fields here
-	Body         string      `json:"-"`
+	Title        string     `json:"title"`
+	Detail       string     `json:"detail"`
+	Invalid      []FieldWhy `json:"invalid_parameters"`
+	Details      []FieldWhy `json:"details"` // older CPs put the fields here
+	Body         string     `json:"-"`
 }
 
 // FieldWhy is one entry of invalid_parameters.
