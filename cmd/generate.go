@@ -12,7 +12,7 @@ func init() {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "generate",
-		Short: "Write docker-compose.yml, the Kuma dataplanes and kong.yml from hmsdev.yaml, without starting anything",
+		Short: "Write docker-compose.yml, Kuma dataplanes and kong.yml from hmsdev.yaml (starts nothing)",
 		Long: `generate writes what hmsdev.yaml describes: docker-compose.yml, one Kuma
 dataplane per meshed service (kuma/dataplanes/), Kong's declarative config
 (kong/kong.yml) and the demo image's build context (.hmsdev/demo/). Only files
