@@ -1,0 +1,268 @@
+package cmd
+
+// The Kuma steps of `up`, and the functions they are made of, which other
+// commands (status, mesh) reuse:
+//
+//	kumaAPIURL(project)                                     the CP's API on 127.0.0.1
+//	waitControlPlane(ctx, p, apiURL, timeout)                *kuma.NotReadyError on timeout
+//	applyMeshAndPolicies(ctx, p, apiURL, workspaceRoot)      mesh-default.yaml, then kuma/policies/*
+//	waitDataplanesOnline(ctx, p, apiURL, mesh, names, timeout)
+//	meshDataplanes(ws)                                       the dataplane names up waits for
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/hms-platform/hmsdev/internal/fix"
+	"github.com/hms-platform/hmsdev/internal/ui"
+	"github.com/hms-platform/hmsdev/internal/workspace"
+	"github.com/hms-platform/hmsdev/kuma"
+	"github.com/hms-platform/hmsdev/orchestrator"
+)
+
+const (
+	kumaAPIPort    = 5681
+	meshFile       = "kuma/mesh-default.yaml"
+	policiesDir    = "kuma/policies"
+	cpLogLines     = "30"
+	defaultCPWait  = 2 * time.Minute
+	defaultDPWait  = 2 * time.Minute
+	kumaCPService  = workspace.KumaCP
+	kumaAPIEnvVar  = "HMSDEV_KUMA_API"
+	kumaPhaseStart = "Waiting for the Kuma control plane at %s"
+)
+
+func init() {
+	meshApplyPhase = (*upRun).meshApply
+	meshDataplanePhase = (*upRun).meshDataplanes
+}
+
+// kumaAPIURL is the control plane's API as published by the project:
+// kuma-cp's container port 5681 on 127.0.0.1 (the workspace may move it).
+// HMSDEV_KUMA_API overrides it.
+func kumaAPIURL(p *types.Project) (string, error) {
+	if v := os.Getenv(kumaAPIEnvVar); v != "" {
+		return v, nil
+	}
+	svc, ok := p.Services[kumaCPService]
+	if !ok {
+		return "", fix.New("the stack has no kuma-cp service", "run hmsdev in a workspace whose stack includes the Kuma control plane")
+	}
+	for _, port := range svc.Ports {
+		if port.Target == kumaAPIPort && port.Published != "" {
+			host := port.HostIP
+			if host == "" || host == "0.0.0.0" {
+				host = "127.0.0.1"
+			}
+			return "http://" + host + ":" + port.Published, nil
+		}
+	}
+	return "", fix.New("kuma-cp's API (container port 5681) is not published, so hmsdev cannot reach the control plane",
+		"remove the 0 for 5681 under infra.kuma-cp.ports in hmsdev.yaml")
+}
+
+// waitControlPlane waits until the control plane's API answers as Kuma and
+// the default mesh exists. On timeout it returns a *kuma.NotReadyError, so
+// the caller can add the control plane's last log lines.
+func waitControlPlane(ctx context.Context, p *ui.Printer, apiURL string, timeout time.Duration) error {
+	p.Linef(kumaPhaseStart, apiURL)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := time.Now()
+	info, err := kuma.New(apiURL).WaitReady(ctx)
+	if err != nil {
+		return err
+	}
+	p.Event(map[string]any{"kind": "kuma", "action": "ready", "version": info.Version, "api": apiURL})
+	p.Linef("%s Kuma %s control plane ready (%s)", p.Paint(ui.OK, "✓"), info.Version, time.Since(start).Round(10*time.Millisecond))
+	return nil
+}
+
+// applyMeshAndPolicies applies kuma/mesh-default.yaml, then every file of
+// kuma/policies in name order, printing what each did. A control plane
+// that restarted (memory store) has forgotten them, so they are simply
+// created again.
+func applyMeshAndPolicies(ctx context.Context, p *ui.Printer, apiURL, workspaceRoot string) error {
+	files := []string{filepath.Join(workspaceRoot, filepath.FromSlash(meshFile))}
+	policies, err := kuma.ResourceFiles(filepath.Join(workspaceRoot, filepath.FromSlash(policiesDir)))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	files = append(files, policies...)
+	c := kuma.New(apiURL)
+	for _, f := range files {
+		docs, err := kuma.ReadDocuments(f, nil)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			d.File = relTo(workspaceRoot, d.File)
+			res, err := c.Apply(ctx, d)
+			if err != nil {
+				return err
+			}
+			printApplied(p, res)
+		}
+	}
+	return nil
+}
+
+// printApplied prints one applied document: a line, or a JSON event.
+func printApplied(p *ui.Printer, r kuma.Result) {
+	p.Event(map[string]any{"kind": "kuma", "action": "apply", "result": r})
+	st := ui.OK
+	if r.Action == kuma.Unchanged {
+		st = ui.Dim
+	}
+	p.Linef("%-9s %s/%s (%s)", p.Paint(st, string(r.Action)), r.Type, r.Name, r.File)
+}
+
+// waitDataplanesOnline waits until every named dataplane is connected to
+// the control plane; on timeout the error names those still offline.
+func waitDataplanesOnline(ctx context.Context, p *ui.Printer, apiURL, mesh string, names []string, timeout time.Duration) error {
+	if len(names) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := time.Now()
+	err := kuma.New(apiURL).WaitOnline(ctx, mesh, names, func(waiting []string) {
+		p.Event(map[string]any{"kind": "kuma", "action": "wait-dataplanes", "waiting": waiting})
+		p.Linef("Waiting for dataplanes to come online: %s", strings.Join(waiting, ", "))
+	})
+	var oe *kuma.OfflineError
+	if errors.As(err, &oe) {
+		return fix.Wrap(err, fmt.Sprintf("these sidecars did not connect to the control plane within %s: %s",
+			timeout, strings.Join(append(oe.Offline, oe.Missing...), ", ")),
+			"read the sidecar's log (hmsdev logs NAME-sidecar) for: certificate name mismatch, token required, control plane unreachable, dataplane rejected; hmsdev doctor checks them")
+	}
+	if err != nil {
+		return err
+	}
+	p.Event(map[string]any{"kind": "kuma", "action": "dataplanes-online", "dataplanes": names})
+	p.Linef("%s dataplanes online: %s (%s)", p.Paint(ui.OK, "✓"), strings.Join(names, ", "), time.Since(start).Round(10*time.Millisecond))
+	return nil
+}
+
+// meshDataplanes are the dataplanes a whole stack registers: one per
+// meshed service, and Kong's gateway.
+func meshDataplanes(ws *workspace.Workspace) []string {
+	var names []string
+	for _, s := range ws.Config.Services {
+		if s.Meshed() {
+			names = append(names, s.Name)
+		}
+	}
+	return append(names, workspace.Kong)
+}
+
+// meshApply is up's Mesh phase: with kuma-cp started, wait for it, then
+// apply the mesh and policies.
+func (u *upRun) meshApply(ctx context.Context) error {
+	if _, ok := u.project.Services[kumaCPService]; !ok {
+		return nil
+	}
+	ws, err := loadWorkspace(global.dir)
+	if err != nil {
+		return err
+	}
+	apiURL, err := kumaAPIURL(u.project)
+	if err != nil {
+		return err
+	}
+	if len(u.services) > 0 {
+		// up SERVICE skips the infrastructure phase; the sidecars need the CP.
+		o := u.opts
+		o.Services = []string{kumaCPService}
+		if err := u.eng.Up(ctx, u.project, o); err != nil {
+			return err
+		}
+	}
+	if err := waitControlPlane(ctx, u.pr, apiURL, orDefault(u.opts.WaitTimeout, defaultCPWait)); err != nil {
+		return u.withCPLogs(ctx, err)
+	}
+	return applyMeshAndPolicies(ctx, u.pr, apiURL, ws.Root())
+}
+
+// meshDataplanes is up's last phase: every dataplane of what was started
+// is online.
+func (u *upRun) meshDataplanes(ctx context.Context) error {
+	if _, ok := u.project.Services[kumaCPService]; !ok {
+		return nil
+	}
+	ws, err := loadWorkspace(global.dir)
+	if err != nil {
+		return err
+	}
+	apiURL, err := kumaAPIURL(u.project)
+	if err != nil {
+		return err
+	}
+	names := meshDataplanes(ws)
+	if len(u.services) > 0 {
+		// Only the named services' sidecars (and those they pulled in) were started.
+		names = slices.DeleteFunc(names, func(n string) bool {
+			_, ok := u.project.Services[n+workspace.SidecarSuffix]
+			return !ok || !u.started(n+workspace.SidecarSuffix)
+		})
+	}
+	return waitDataplanesOnline(ctx, u.pr, apiURL, ws.Config.Kuma.Mesh, names, orDefault(u.opts.WaitTimeout, defaultDPWait))
+}
+
+// started reports whether the project's container for service runs.
+func (u *upRun) started(service string) bool {
+	states, err := u.eng.Status(context.Background(), u.project.Name)
+	if err != nil {
+		return false
+	}
+	for _, s := range states {
+		if s.Service == service && s.State == "running" {
+			return true
+		}
+	}
+	return false
+}
+
+// withCPLogs adds kuma-cp's last log lines to a not-ready error.
+func (u *upRun) withCPLogs(ctx context.Context, err error) error {
+	var nr *kuma.NotReadyError
+	if !errors.As(err, &nr) {
+		return err
+	}
+	var buf bytes.Buffer
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_ = u.eng.Logs(lctx, u.project.Name, []string{kumaCPService}, orchestrator.LogOptions{Tail: cpLogLines}, &buf)
+	what := nr.Error()
+	if logs := strings.TrimRight(buf.String(), "\n"); logs != "" {
+		what += "\n  last log lines of kuma-cp:\n  | " + strings.ReplaceAll(logs, "\n", "\n  | ")
+	} else {
+		what += "\n  (kuma-cp wrote no logs)"
+	}
+	return fix.Wrap(nr.Last, what,
+		"read kuma-cp's log above; `hmsdev logs kuma-cp` shows all of it. The image must be kong/kuma-cp 2.5 (infra.kuma-cp.image), run with `run`, memory store")
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// relTo shows path relative to root when it lies inside it.
+func relTo(root, path string) string {
+	if r, err := filepath.Rel(root, path); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return path
+}
