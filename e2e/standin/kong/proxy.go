@@ -29,6 +29,9 @@ type Gateway struct {
 
 // NewGateway returns a gateway serving cfg, writing access logs to log.
 func NewGateway(cfg *Config, log io.Writer) *Gateway {
+	if log == nil {
+		log = io.Discard
+	}
 	g := &Gateway{log: log, Transport: &http.Transport{
 		DialContext:           (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
 		ResponseHeaderTimeout: 60 * time.Second,
