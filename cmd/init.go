@@ -28,7 +28,9 @@ It refuses, writing nothing, if any of those files exists, unless --force.`,
 			if err != nil {
 				return err
 			}
-			printChanges(printer(cmd), changes, true)
+			p := printer(cmd)
+			printChanges(p, changes, true)
+			p.Linef("next: hmsdev -C %s up   (or hmsdev -C %s generate to see docker-compose.yml first)", dir, dir)
 			return nil
 		},
 	}

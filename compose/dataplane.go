@@ -125,11 +125,17 @@ func CheckDataplane(dp Dataplane) error {
 	}
 	used := map[int]string{}
 	for _, in := range n.Inbound {
+		used[in.ServicePort] = "the app"
+	}
+	for _, in := range n.Inbound {
 		if in.Tags[TagService] == "" {
 			return fmt.Errorf("dataplane %s: inbound %d lacks the %s tag", dp.Name, in.Port, TagService)
 		}
 		if in.Port == in.ServicePort {
 			return fmt.Errorf("dataplane %s: inbound port %d equals the app's port; Envoy and the app share a network namespace, so they would collide", dp.Name, in.Port)
+		}
+		if prev, ok := used[in.Port]; ok {
+			return fmt.Errorf("dataplane %s: inbound port %d is already used by %s", dp.Name, in.Port, prev)
 		}
 		used[in.Port] = "inbound"
 	}

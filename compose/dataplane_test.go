@@ -107,15 +107,16 @@ func TestCheckDataplaneRejects(t *testing.T) {
 		mutate func(*Dataplane)
 		want   string
 	}{
-		"wildcard address":   {func(d *Dataplane) { d.Networking.Address = "0.0.0.0" }, "address"},
-		"ipv6 wildcard":      {func(d *Dataplane) { d.Networking.Address = "::" }, "address"},
-		"inbound = app port": {func(d *Dataplane) { d.Networking.Inbound[0].Port = 8080 }, "equals the app's port"},
-		"untagged inbound":   {func(d *Dataplane) { d.Networking.Inbound[0].Tags = nil }, "inbound 18080 lacks"},
-		"untagged outbound":  {func(d *Dataplane) { d.Networking.Outbound[0].Tags = nil }, "outbound 10001 lacks"},
-		"duplicate outbound": {func(d *Dataplane) { d.Networking.Outbound = append(d.Networking.Outbound, d.Networking.Outbound[0]) }, "already used"},
-		"outbound = inbound": {func(d *Dataplane) { d.Networking.Outbound[0].Port = 18080 }, "already used by inbound"},
-		"no inbound, no gw":  {func(d *Dataplane) { d.Networking.Inbound = nil }, "needs an inbound"},
-		"untagged gateway":   {func(d *Dataplane) { d.Networking.Gateway = &Gateway{Type: "DELEGATED"} }, "gateway lacks"},
+		"wildcard address":    {func(d *Dataplane) { d.Networking.Address = "0.0.0.0" }, "address"},
+		"ipv6 wildcard":       {func(d *Dataplane) { d.Networking.Address = "::" }, "address"},
+		"inbound = app port":  {func(d *Dataplane) { d.Networking.Inbound[0].Port = 8080 }, "equals the app's port"},
+		"untagged inbound":    {func(d *Dataplane) { d.Networking.Inbound[0].Tags = nil }, "inbound 18080 lacks"},
+		"untagged outbound":   {func(d *Dataplane) { d.Networking.Outbound[0].Tags = nil }, "outbound 10001 lacks"},
+		"duplicate outbound":  {func(d *Dataplane) { d.Networking.Outbound = append(d.Networking.Outbound, d.Networking.Outbound[0]) }, "already used"},
+		"outbound = inbound":  {func(d *Dataplane) { d.Networking.Outbound[0].Port = 18080 }, "already used by inbound"},
+		"outbound = app port": {func(d *Dataplane) { d.Networking.Outbound[0].Port = 8080 }, "already used by the app"},
+		"no inbound, no gw":   {func(d *Dataplane) { d.Networking.Inbound = nil }, "needs an inbound"},
+		"untagged gateway":    {func(d *Dataplane) { d.Networking.Gateway = &Gateway{Type: "DELEGATED"} }, "gateway lacks"},
 	} {
 		dp := good()
 		if err := CheckDataplane(dp); err != nil {

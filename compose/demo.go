@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
 
@@ -78,8 +79,7 @@ func demoBinary() ([]byte, error) {
 func checkStatic(path string) error {
 	f, err := elf.Open(path)
 	if err != nil {
-		var fe *elf.FormatError
-		if errors.As(err, &fe) {
+		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
 			return fix.Wrap(err, fmt.Sprintf("%s is not a Linux executable, so it cannot run in the demo image", path),
 				"build hmsdev for Linux with CGO_ENABLED=0 (GOOS=linux make build), or give the services an image: instead of demo: true")
 		}
