@@ -30,6 +30,7 @@ const (
 	portZipkin    = 9411
 	portPostgres  = 5432
 	portKafka     = 9092
+	portKafkaHost = 29092 // Kafka's listener for clients on the host
 	portKongProxy = 8000
 	portKongAdmin = 8001
 )
@@ -129,15 +130,28 @@ func (b *builder) kafka() {
 		Test:     types.HealthCheckTest{"CMD-SHELL", "/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 >/dev/null 2>&1"},
 		Interval: duration(5 * time.Second), Timeout: duration(10 * time.Second), Retries: retries(30), StartPeriod: duration(10 * time.Second),
 	})
-	// One KRaft node that is both broker and controller.
+	// One KRaft node, broker and controller. The stack uses kafka:9092; a
+	// client on the host gets its own listener, advertised as the published
+	// 127.0.0.1 port, since "kafka" does not resolve there.
+	listeners := []string{"PLAINTEXT://:9092", "CONTROLLER://:9093"}
+	advertised := []string{"PLAINTEXT://kafka:9092"}
+	protocols := []string{"CONTROLLER:PLAINTEXT", "PLAINTEXT:PLAINTEXT"}
+	host := publishedPort(in, portKafka)
+	if host > 0 {
+		listeners = append(listeners, fmt.Sprintf("HOST://:%d", portKafkaHost))
+		advertised = append(advertised, fmt.Sprintf("HOST://127.0.0.1:%d", host))
+		protocols = append(protocols, "HOST:PLAINTEXT")
+		k.Ports = hostPort(host, portKafkaHost)
+	}
 	k.Environment = env(map[string]string{
 		"CLUSTER_ID":                                     "hmsdev-kraft-cluster-01",
 		"KAFKA_NODE_ID":                                  "1",
 		"KAFKA_PROCESS_ROLES":                            "broker,controller",
-		"KAFKA_LISTENERS":                                "PLAINTEXT://:9092,CONTROLLER://:9093",
-		"KAFKA_ADVERTISED_LISTENERS":                     "PLAINTEXT://kafka:9092",
+		"KAFKA_LISTENERS":                                strings.Join(listeners, ","),
+		"KAFKA_ADVERTISED_LISTENERS":                     strings.Join(advertised, ","),
 		"KAFKA_CONTROLLER_LISTENER_NAMES":                "CONTROLLER",
-		"KAFKA_LISTENER_SECURITY_PROTOCOL_MAP":           "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+		"KAFKA_INTER_BROKER_LISTENER_NAME":               "PLAINTEXT",
+		"KAFKA_LISTENER_SECURITY_PROTOCOL_MAP":           strings.Join(protocols, ","),
 		"KAFKA_CONTROLLER_QUORUM_VOTERS":                 "1@kafka:9093",
 		"KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR":         "1",
 		"KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR": "1",
@@ -145,7 +159,6 @@ func (b *builder) kafka() {
 		"KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS":         "0",
 		"KAFKA_LOG_DIRS":                                 "/var/lib/kafka/data",
 	})
-	k.Ports = publish(in, portKafka)
 	k.Volumes = []types.ServiceVolumeConfig{b.volume("kafka-data", "/var/lib/kafka/data")}
 	b.add(k)
 }
@@ -325,13 +338,18 @@ func (b *builder) volume(name, target string) types.ServiceVolumeConfig {
 func publish(c workspace.Component, containerPorts ...int) []types.ServicePortConfig {
 	var out []types.ServicePortConfig
 	for _, p := range containerPorts {
-		host := p
-		if h, ok := c.Ports[p]; ok {
-			host = h
-		}
-		out = append(out, hostPort(host, p)...)
+		out = append(out, hostPort(publishedPort(c, p), p)...)
 	}
 	return out
+}
+
+// publishedPort is the 127.0.0.1 port for a component's port: the same
+// number unless the workspace overrides it.
+func publishedPort(c workspace.Component, containerPort int) int {
+	if h, ok := c.Ports[containerPort]; ok {
+		return h
+	}
+	return containerPort
 }
 
 func hostPort(host, container int) []types.ServicePortConfig {

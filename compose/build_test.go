@@ -172,3 +172,20 @@ func TestPublishedPortClash(t *testing.T) {
 		t.Fatalf("want a clash on 8000 naming kong-sidecar, got %v", err)
 	}
 }
+
+// TestKafkaHostListener: a client on the host is told to come back to the
+// published 127.0.0.1 port ("kafka" does not resolve there); with nothing
+// published there is no such listener.
+func TestKafkaHostListener(t *testing.T) {
+	k := build(t, "infra:\n  kafka:\n    ports: {9092: 19092}\n").Services["kafka"]
+	if got := *k.Environment["KAFKA_ADVERTISED_LISTENERS"]; got != "PLAINTEXT://kafka:9092,HOST://127.0.0.1:19092" {
+		t.Errorf("advertised %s", got)
+	}
+	if len(k.Ports) != 1 || k.Ports[0].Published != "19092" || k.Ports[0].Target != 29092 {
+		t.Errorf("ports %+v", k.Ports)
+	}
+	k = build(t, "infra:\n  kafka:\n    ports: {9092: 0}\n").Services["kafka"]
+	if got := *k.Environment["KAFKA_ADVERTISED_LISTENERS"]; got != "PLAINTEXT://kafka:9092" || k.Ports != nil {
+		t.Errorf("unpublished kafka: advertised %s ports %+v", got, k.Ports)
+	}
+}
