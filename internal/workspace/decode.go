@@ -186,7 +186,7 @@ func kindName(t reflect.Type) string {
 	case reflect.Slice:
 		return "a list of " + strings.TrimPrefix(kindName(t.Elem()), "a ") + "s"
 	case reflect.Map:
-		return "a mapping"
+		return "a mapping of " + strings.TrimPrefix(kindName(t.Elem()), "a ") + "s"
 	}
 	return t.String()
 }

@@ -93,6 +93,9 @@ func TestStrictDecoding(t *testing.T) {
 		"wrong type": {
 			"services:\n  a:\n    image: x\n    port: eighty\n",
 			`hmsdev.yaml:4: services.a.port: expected a whole number, got "eighty"`},
+		"wrong type in a map": {
+			"services:\n  a:\n    image: x\n    port: 1\n    env:\n      X: [1]\n",
+			`hmsdev.yaml:6: services.a.env: expected a mapping of strings, got a mapping`},
 		"services not a mapping": {
 			"services:\n  - a\n",
 			`hmsdev.yaml:2: services: expected a mapping of service names, got a list`},
