@@ -63,7 +63,13 @@ func (r *run) converge(ctx context.Context, s types.ServiceConfig) (string, stri
 		return cur.ID, action, nil
 	}
 	done := r.e.step("container", s.Name, action, "")
-	id, err := r.apply(ctx, s, action, cur, image, hash, imageID, ownerID)
+	// An engine call cut off half-way can leave a port proxy behind that
+	// blocks the next up, so a started step finishes even after Ctrl-C;
+	// the interrupt is honoured right after it.
+	id, err := r.apply(context.WithoutCancel(ctx), s, action, cur, image, hash, imageID, ownerID)
+	if err == nil {
+		err = ctx.Err()
+	}
 	done(err, "running")
 	return id, action, err
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
 
 	"github.com/hms-platform/hmsdev/internal/fix"
 )
@@ -79,8 +81,11 @@ func portFree(host string, port int) bool {
 	return true
 }
 
-// ownPorts maps host ports to the service of this project whose running
-// container publishes them: re-running up must not trip over itself.
+// ownPorts maps host ports to the service of this project whose container
+// publishes them: re-running up must not trip over itself. A container
+// that is not (yet) running lists no ports, but may hold them: the engine
+// finishes a start even when the hmsdev that asked for it was killed. So
+// for those, the ports it asks for count.
 func (e *Engine) ownPorts(ctx context.Context, project string) (map[int]string, error) {
 	byService, err := e.projectContainers(ctx, project)
 	if err != nil {
@@ -92,6 +97,20 @@ func (e *Engine) ownPorts(ctx context.Context, project string) (map[int]string, 
 			for _, pt := range c.Ports {
 				if pt.PublicPort != 0 {
 					out[int(pt.PublicPort)] = svc
+				}
+			}
+			if c.State == container.StateRunning {
+				continue
+			}
+			res, err := e.api.ContainerInspect(ctx, c.ID, client.ContainerInspectOptions{})
+			if err != nil || res.Container.HostConfig == nil {
+				continue
+			}
+			for _, bindings := range res.Container.HostConfig.PortBindings {
+				for _, b := range bindings {
+					if n, err := strconv.Atoi(b.HostPort); err == nil {
+						out[n] = svc
+					}
 				}
 			}
 		}
