@@ -266,3 +266,19 @@ func relTo(root, path string) string {
 	}
 	return path
 }
+
+// kumaAPIFor resolves the control plane's API for commands run outside
+// up: the --api flag, else HMSDEV_KUMA_API, else the workspace's project.
+func kumaAPIFor(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if v := os.Getenv(kumaAPIEnvVar); v != "" {
+		return v, nil
+	}
+	_, p, err := loadProject(global.dir)
+	if err != nil {
+		return "", err
+	}
+	return kumaAPIURL(p)
+}

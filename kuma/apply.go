@@ -105,8 +105,10 @@ func (c *Client) rejected(err error, d Document) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s %s): the control plane rejected it (%d", d.Where(), d.Type, d.Name, ae.Status)
-	if ae.Title != "" {
-		b.WriteString(": " + ae.Title)
+	if t := ae.Title; t != "" && t != http.StatusText(ae.Status) {
+		b.WriteString(": " + t)
+	} else {
+		b.WriteString(" " + http.StatusText(ae.Status))
 	}
 	b.WriteString(")")
 	if ae.Detail != "" && ae.Detail != ae.Title && len(ae.Fields()) == 0 {

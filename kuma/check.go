@@ -22,7 +22,7 @@ var hints = map[string]string{
 func Check(d Document) error {
 	line := d.Line
 	if d.Type == "" {
-		return fix.New(fmt.Sprintf("%s: %s has no type:", d.At(line), d.Where()),
+		return fix.New(fmt.Sprintf("%s: the document has no type:", d.Pos(line)),
 			"start the document with type: (Mesh, Dataplane, MeshRetry, ...)")
 	}
 	t, ok := schema.Lookup(d.Type)
@@ -30,16 +30,16 @@ func Check(d Document) error {
 		return unknownType(d)
 	}
 	if d.Name == "" {
-		return fix.New(fmt.Sprintf("%s: %s (%s) has no name:", d.At(line), d.Where(), d.Type), "add name: at the top level")
+		return fix.New(fmt.Sprintf("%s: %s has no name:", d.Pos(line), d.Type), "add name: at the top level")
 	}
 	if t.Name != schema.MeshType && d.Mesh == "" {
-		return fix.New(fmt.Sprintf("%s: %s (%s %s) has no mesh:", d.At(line), d.Where(), d.Type, d.Name),
+		return fix.New(fmt.Sprintf("%s: %s %s has no mesh:", d.Pos(line), d.Type, d.Name),
 			"add mesh: default at the top level")
 	}
 	if t.Legacy {
 		if _, ok := d.Body["spec"]; ok {
-			return fix.New(fmt.Sprintf("%s: %s: %s is a legacy (flat) type: its spec: is ignored by the control plane",
-				d.At(keyLine(d, "spec")), d.Where(), d.Type),
+			return fix.New(fmt.Sprintf("%s: %s is a legacy (flat) type: its spec: is ignored by the control plane",
+				d.Pos(keyLine(d, "spec")), d.Type),
 				"write sources/destinations/conf at the top level, or use the new-style type "+newStyleFor(d.Type)+" with spec.targetRef")
 		}
 	}
@@ -51,11 +51,12 @@ func Check(d Document) error {
 		return nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s %s): unknown key", d.Where(), d.Type, d.Name)
+	fmt.Fprintf(&b, "%s (%s %s): ", d.Where(), d.Type, d.Name)
 	if len(unknown) > 1 {
-		b.WriteString("s")
+		fmt.Fprintf(&b, "%d unknown keys (Kuma would drop them silently, so they would have no effect):", len(unknown))
+	} else {
+		b.WriteString("unknown key (Kuma would drop it silently, so it would have no effect):")
 	}
-	b.WriteString(" (the control plane would drop them silently, so they would have no effect):")
 	var fixes []string
 	for _, u := range unknown {
 		fmt.Fprintf(&b, "\n    %s: %s", d.At(u.Line), u.Path())
@@ -73,7 +74,7 @@ func Check(d Document) error {
 
 func unknownType(d Document) error {
 	sug := schema.Suggest(d.Type)
-	what := fmt.Sprintf("%s: %s: no such type %q in Kuma 2.5", d.At(keyLine(d, "type")), d.Where(), d.Type)
+	what := fmt.Sprintf("%s: no such type %q in Kuma 2.5", d.Pos(keyLine(d, "type")), d.Type)
 	var known []string
 	for _, t := range schema.All() {
 		if !t.Legacy {

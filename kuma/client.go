@@ -56,7 +56,7 @@ type FieldWhy struct {
 
 func (e *APIError) Error() string {
 	msg := fmt.Sprintf("%s %s: %d %s", e.Method, e.Path, e.Status, http.StatusText(e.Status))
-	if e.Title != "" {
+	if e.Title != "" && e.Title != http.StatusText(e.Status) {
 		msg += ": " + e.Title
 	}
 	if e.Detail != "" && e.Detail != e.Title {

@@ -37,6 +37,15 @@ func (d Document) Where() string {
 	return d.File
 }
 
+// Pos names a line of the document, with the document's index when the
+// file holds several: file:line (document N).
+func (d Document) Pos(line int) string {
+	if d.Multi {
+		return fmt.Sprintf("%s:%d (document %d)", d.File, line, d.Index)
+	}
+	return fmt.Sprintf("%s:%d", d.File, line)
+}
+
 // At names a line of the document's file.
 func (d Document) At(line int) string { return fmt.Sprintf("%s:%d", d.File, line) }
 
