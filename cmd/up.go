@@ -109,6 +109,7 @@ var (
 func upPhases() []phase {
 	return []phase{
 		{"Preflight", (*upRun).preflight},
+		{"Images", (*upRun).images},
 		{"Infrastructure", (*upRun).upInfra},
 		{"Mesh", meshApplyPhase},
 		{"Services", (*upRun).upServices},
@@ -118,6 +119,11 @@ func upPhases() []phase {
 
 func (u *upRun) preflight(ctx context.Context) error {
 	return u.eng.Preflight(ctx, u.project, u.services...)
+}
+
+// images builds or pulls what is missing before anything is created.
+func (u *upRun) images(ctx context.Context) error {
+	return u.eng.EnsureImages(ctx, u.project, u.opts.ImageKey, u.services...)
 }
 
 // upInfra starts the infrastructure the project has, when the whole stack

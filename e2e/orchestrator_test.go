@@ -527,3 +527,62 @@ func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
 		time.Sleep(50 * time.Millisecond) // polling interval of a condition, not a fixed wait
 	}
 }
+
+// TestBench times cold up, no-change up and down of the 6-container stack
+// with hmsdev and with Docker Compose (docker compose up -d --wait / down)
+// on the same file and images. Figures, not assertions: `make bench` runs
+// it with HMSDEV_BENCH=1 and prints the table.
+func TestBench(t *testing.T) {
+	if os.Getenv("HMSDEV_BENCH") == "" {
+		t.Skip("set HMSDEV_BENCH=1 (make bench) to time hmsdev against docker compose")
+	}
+	requirePart(t, "service")
+	s := newStack(t, "bench")
+	runs := 3
+	tools := []struct {
+		name            string
+		up, again, down []string
+		bin             string
+	}{
+		{"hmsdev", []string{"up", "-f", s.file, "-p", s.name}, nil, []string{"down", "-p", s.name}, hmsdevBin},
+		{"docker compose", []string{"compose", "-f", s.file, "-p", s.name, "up", "-d", "--wait"}, nil,
+			[]string{"compose", "-f", s.file, "-p", s.name, "down"}, "docker"},
+	}
+	type figures struct{ cold, again, down []time.Duration }
+	results := make([]figures, len(tools))
+	timed := func(bin string, args ...string) time.Duration {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "NO_COLOR=1")
+		start := time.Now()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s %v: %v\n%s", bin, args, err, out)
+		}
+		return time.Since(start)
+	}
+	for i := 0; i < runs; i++ {
+		for ti, tool := range tools {
+			results[ti].cold = append(results[ti].cold, timed(tool.bin, tool.up...))
+			results[ti].again = append(results[ti].again, timed(tool.bin, tool.up...))
+			results[ti].down = append(results[ti].down, timed(tool.bin, tool.down...))
+		}
+	}
+	median := func(d []time.Duration) time.Duration {
+		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+		return d[len(d)/2]
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%-16s %12s %12s %8s   (median of %d, 6 containers, 2 namespace pairs)\n", "", "hmsdev", "compose", "ratio", runs)
+	for _, row := range []struct {
+		name string
+		get  func(f figures) []time.Duration
+	}{
+		{"cold up", func(f figures) []time.Duration { return f.cold }},
+		{"no-change up", func(f figures) []time.Duration { return f.again }},
+		{"down", func(f figures) []time.Duration { return f.down }},
+	} {
+		h, c := median(row.get(results[0])), median(row.get(results[1]))
+		fmt.Fprintf(&b, "%-16s %12s %12s %7.2fx\n", row.name, h.Round(time.Millisecond), c.Round(time.Millisecond), float64(h)/float64(c))
+	}
+	t.Log(b.String())
+	fmt.Println(b.String())
+}

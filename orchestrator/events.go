@@ -1,6 +1,10 @@
 package orchestrator
 
-import "time"
+import (
+	"context"
+	"errors"
+	"time"
+)
 
 // Event is one step of progress on one service's container (or on a
 // network, volume or image). Renderers turn the stream into a live view,
@@ -29,7 +33,10 @@ func (e *Engine) step(kind, service, action, detail string) func(err error, done
 	e.emit(Event{Kind: kind, Service: service, Action: action, State: Working, Detail: detail})
 	return func(err error, doneDetail string) {
 		ev := Event{Kind: kind, Service: service, Action: action, State: Done, Detail: doneDetail, Elapsed: time.Since(start)}
-		if err != nil {
+		switch {
+		case errors.Is(err, context.Canceled):
+			ev.State, ev.Detail = Failed, "interrupted"
+		case err != nil:
 			ev.State, ev.Detail = Failed, firstLine(err.Error())
 		}
 		e.emit(ev)

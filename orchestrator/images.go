@@ -3,9 +3,11 @@ package orchestrator
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	cerrdefs "github.com/containerd/errdefs"
@@ -57,7 +59,11 @@ func (e *Engine) ensureImages(ctx context.Context, p *types.Project, services []
 	}
 	ids := make(map[string]string, len(jobs))
 	var mu syncMap
-	g, ctx := errgroup.WithContext(ctx)
+	// No shared cancellation: one missing image should not hide the others,
+	// so every failure is reported together.
+	var g errgroup.Group
+	var errMu sync.Mutex
+	var errs []error
 	for _, img := range sortedKeys(jobs) {
 		j := jobs[img]
 		g.Go(func() error {
@@ -75,7 +81,10 @@ func (e *Engine) ensureImages(ctx context.Context, p *types.Project, services []
 				err = e.pull(ctx, img, j.svc.Name, keyOf)
 			}
 			if err != nil {
-				return err
+				errMu.Lock()
+				errs = append(errs, err)
+				errMu.Unlock()
+				return nil
 			}
 			id, err = e.imageID(ctx, img)
 			if err != nil {
@@ -85,7 +94,32 @@ func (e *Engine) ensureImages(ctx context.Context, p *types.Project, services []
 			return nil
 		})
 	}
-	return ids, g.Wait()
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return ids, nil
+}
+
+// EnsureImages builds or pulls every image the services (none: all) need
+// and are missing, so that up fails before it creates anything when an
+// image cannot be had.
+func (e *Engine) EnsureImages(ctx context.Context, p *types.Project, keyOf func(string) string, services ...string) error {
+	plan, err := NewPlan(p)
+	if err != nil {
+		return err
+	}
+	names, err := plan.Closure(services...)
+	if err != nil {
+		return err
+	}
+	if keyOf == nil {
+		keyOf = HmsdevImageKey
+	}
+	_, err = e.ensureImages(ctx, p, names, keyOf)
+	return err
 }
 
 func (e *Engine) imageID(ctx context.Context, ref string) (string, error) {
