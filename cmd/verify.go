@@ -72,7 +72,7 @@ func connectStack(ctx context.Context) (checks.Stack, func(), error) {
 	if eng, err := orchestrator.Connect(ctx, nil); err != nil {
 		s.EngineErr = err
 	} else {
-		s.Engine = checks.Docker{API: eng.Client(), Project: t.Project}
+		s.Engine = checks.Docker{Engine: eng, Project: p}
 		closeFn = func() { eng.Close() }
 	}
 	return s, closeFn, nil
@@ -96,7 +96,11 @@ func reportResults(pr *ui.Printer, results []checks.Result) error {
 	failed := counts[checks.Fail] + counts[checks.Problem]
 	passed := counts[checks.Pass] + counts[checks.OK]
 	pr.Event(map[string]any{"summary": true, "passed": passed, "failed": failed, "skipped": counts[checks.Skip]})
+	// verify counts checks passed and failed; doctor, findings OK and problems.
 	line := fmt.Sprintf("%d passed, %d failed", passed, failed)
+	if counts[checks.OK]+counts[checks.Problem] > 0 {
+		line = fmt.Sprintf("%d OK, %d problems", passed, failed)
+	}
 	if n := counts[checks.Skip]; n > 0 {
 		line += fmt.Sprintf(", %d skipped", n)
 	}

@@ -39,7 +39,10 @@ type fakeEngine struct {
 	logs       map[string]string
 	metrics    string
 	fetchErr   error
+	portsErr   error
 }
+
+func (f *fakeEngine) PortsFree(context.Context) error { return f.portsErr }
 
 func (f *fakeEngine) Containers(context.Context) ([]stack.Container, error) { return f.containers, nil }
 func (f *fakeEngine) Inspect(_ context.Context, c stack.Container) (stack.Config, error) {
@@ -102,8 +105,10 @@ func newHealthyStack(t *testing.T) *healthyStack {
 		policies: []kuma.Policy{{Type: "MeshRetry", Name: "retry"}, {Type: "MeshTrace", Name: "trace"}, {Type: "TrafficRoute", Name: "route-all-default", Legacy: true}},
 	}
 	engine := &fakeEngine{
+		configs: map[string]stack.Config{},
+		logs:    map[string]string{},
 		containers: []stack.Container{
-			{ID: "1", Service: "hms-auth-bff-sidecar", State: "running", Status: "Up"},
+			{ID: "1", Service: "hms-auth-bff-sidecar", State: "running", Status: "Up", HostPorts: []int{8080}},
 			{ID: "2", Service: "hms-onboarding-workflow-sidecar", State: "running", Status: "Up"},
 			{ID: "3", Service: "kong-sidecar", State: "running", Status: "Up"},
 			{ID: "4", Service: "kuma-cp", State: "running", Status: "Up"},
@@ -115,6 +120,7 @@ func newHealthyStack(t *testing.T) *healthyStack {
 		Sidecars: []Sidecar{{"hms-auth-bff", "hms-auth-bff-sidecar"}, {"hms-onboarding-workflow", "hms-onboarding-workflow-sidecar"}, {"kong", "kong-sidecar"}},
 		Chain:    Chain{Route: "/api/auth", Hops: []Hop{{Service: "hms-auth-bff"}, {Service: "hms-onboarding-workflow", Via: wf.URL}}},
 		Policies: []kuma.Policy{{Type: "MeshRetry", Name: "retry"}, {Type: "MeshTrace", Name: "trace"}},
+		Ports:    []Port{{Service: "hms-auth-bff-sidecar", Host: 8080, Target: 8080}, {Service: "kuma-cp", Host: 5681, Target: 5681}},
 	}
 	return &healthyStack{
 		Stack:    Stack{Target: target, CP: cp, HTTP: http.DefaultClient, Engine: engine, NewID: func() string { return "T1" }},

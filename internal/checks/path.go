@@ -33,7 +33,9 @@ type pathSeen struct {
 	echoes []demo.Echo
 	calls  []demo.CallResult
 	broken string // why the walk along the chain stopped, if it did
-	noEcho bool   // the first hop is not a demo service: its answer says nothing of the chain
+	// culprit is the service whose hop failed, named in the fix.
+	culprit string
+	noEcho  bool // the first hop is not a demo service: its answer says nothing of the chain
 }
 
 // sendThroughKong sends one POST through Kong's proxy to the chain's route
@@ -73,6 +75,7 @@ func sendThroughKong(ctx context.Context, s Stack) pathSeen {
 // walk follows the chain through the nested echoes, stopping at the first
 // hop that was not reached, not called or answered badly.
 func (p *pathSeen) walk(c Chain, e demo.Echo) {
+	p.culprit = c.Hops[0].Service
 	if e.Service != c.Hops[0].Service {
 		p.broken = fmt.Sprintf("Kong's route %s reached %s, not %s", c.Route, e.Service, c.Hops[0].Service)
 		return
@@ -80,6 +83,7 @@ func (p *pathSeen) walk(c Chain, e demo.Echo) {
 	p.echoes = append(p.echoes, e)
 	for i := 1; i < len(c.Hops); i++ {
 		caller, next := c.Hops[i-1].Service, c.Hops[i]
+		p.culprit = next.Service
 		call, ok := findCall(e.Calls, next.Service)
 		if !ok {
 			p.broken = fmt.Sprintf("%s answered without calling %s: its HMS_CALLS does not name it", caller, next.Service)
@@ -113,7 +117,10 @@ func findCall(calls []demo.CallResult, service string) (demo.CallResult, bool) {
 	return demo.CallResult{}, false
 }
 
-const fixPath = "`hmsdev verify` names the hop that failed: `hmsdev logs SERVICE SERVICE-sidecar` shows both sides, `hmsdev doctor` checks each sidecar's connection to the control plane"
+// fixPath is the fix for a failed hop into service.
+func fixPath(service string) string {
+	return fmt.Sprintf("check %[1]s and its sidecar: `hmsdev status`, `hmsdev logs %[1]s %[1]s-sidecar`; `hmsdev doctor` says why a sidecar is not connected", service)
+}
 
 // pathResult is the service-to-service check.
 func (p pathSeen) pathResult(t Target) Result {
@@ -135,13 +142,13 @@ func (p pathSeen) pathResult(t Target) Result {
 	}
 	if p.noEcho {
 		ok := p.status >= 200 && p.status < 300
-		return result(id, title, ok, Pass, Fail, fixPath, sent,
+		return result(id, title, ok, Pass, Fail, fixPath(t.Chain.Hops[0].Service), sent,
 			fmt.Sprintf("%s is not a demo service, so its answer does not show the calls it made: %s", t.Chain.Hops[0].Service, snippet(p.body)))
 	}
 	ev := []string{sent}
 	ev = append(ev, p.hopLines(t.Chain)...)
 	if p.broken != "" {
-		return result(id, title, false, Pass, Fail, fixPath, append([]string{p.broken}, ev...)...)
+		return result(id, title, false, Pass, Fail, fixPath(p.culprit), append([]string{p.broken}, ev...)...)
 	}
 	// Through the mesh means each service heard the request from its own
 	// sidecar, i.e. from the loopback of the namespace they share.
@@ -153,7 +160,7 @@ func (p pathSeen) pathResult(t Target) Result {
 		}
 	}
 	if p.status < 200 || p.status > 299 {
-		return result(id, title, false, Pass, Fail, fixPath, ev...)
+		return result(id, title, false, Pass, Fail, fixPath(t.Chain.Deepest()), ev...)
 	}
 	return result(id, title, true, Pass, Fail, "", ev...)
 }

@@ -59,7 +59,7 @@ func TestVerifyWorkflowSidecarStopped(t *testing.T) {
 	if !strings.HasPrefix(m["dataplanes"].Evidence[0], "offline or missing: hms-onboarding-workflow") {
 		t.Errorf("dataplanes evidence: %q", m["dataplanes"].Evidence)
 	}
-	if !strings.Contains(m["service-to-service"].Evidence[0], "hms-auth-bff -> hms-onboarding-workflow via") {
+	if !strings.Contains(m["service-to-service"].Evidence[0], "hms-auth-bff -> hms-onboarding-workflow via") || !strings.Contains(m["service-to-service"].Fix, "hmsdev logs hms-onboarding-workflow hms-onboarding-workflow-sidecar") {
 		t.Errorf("path evidence: %q", m["service-to-service"].Evidence)
 	}
 	for _, id := range []string{"control-plane", "gui", "mtls", "policies", "metrics"} {
