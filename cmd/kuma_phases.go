@@ -99,6 +99,7 @@ func applyMeshAndPolicies(ctx context.Context, p *ui.Printer, apiURL, workspaceR
 	}
 	files = append(files, policies...)
 	c := kuma.New(apiURL)
+	unchanged := 0
 	for _, f := range files {
 		docs, err := kuma.ReadDocuments(f, nil)
 		if err != nil {
@@ -110,8 +111,17 @@ func applyMeshAndPolicies(ctx context.Context, p *ui.Printer, apiURL, workspaceR
 			if err != nil {
 				return err
 			}
+			if res.Action == kuma.Unchanged {
+				// One summary line: a re-up should read quietly.
+				p.Event(map[string]any{"kind": "kuma", "action": "apply", "result": res})
+				unchanged++
+				continue
+			}
 			printApplied(p, res)
 		}
+	}
+	if unchanged > 0 {
+		p.Linef("%s mesh and policies: %d unchanged", p.Paint(ui.Dim, "✓"), unchanged)
 	}
 	return nil
 }
