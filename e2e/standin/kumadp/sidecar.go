@@ -108,7 +108,7 @@ func (s *sidecar) bootstrap(ctx context.Context) error {
 		msg := describe(err, s.cfg.CPAddress)
 		s.logf("ERROR", "%s", msg)
 		var rej *rejectedError
-		if errors.As(err, &rej) || isNameMismatch(err) {
+		if (errors.As(err, &rej) && rej.status != http.StatusNotFound) || isNameMismatch(err) {
 			return errors.New(msg)
 		}
 		select {
@@ -133,6 +133,9 @@ func describe(err error, cp string) string {
 		return "invalid token: " + rej.msg
 	case errors.As(err, &rej) && strings.Contains(rej.msg, "Dataplane entity is invalid"):
 		return "dataplane rejected: " + rej.msg
+	case errors.As(err, &rej) && rej.status == http.StatusNotFound:
+		return fmt.Sprintf("control plane unreachable: could not fetch bootstrap configuration: there is no /bootstrap endpoint at %s "+
+			"(the dataplane server is https://<cp host>:5678; 5681 is the API); retrying", cp)
 	case errors.As(err, &rej):
 		return fmt.Sprintf("dataplane rejected: the control plane answered %d: %s", rej.status, rej.msg)
 	}

@@ -233,8 +233,14 @@ func TestSidecarRefusals(t *testing.T) {
 	if _, err := ParseArgs([]string{"run", "--cp-address", "http://kuma-cp:5681", "--dataplane-file", dpFile}, func(string) string { return "" }, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := newCPClient(Config{CPAddress: "http://kuma-cp:5681"}, Dataplane{}, nil); err == nil || !strings.Contains(err.Error(), "5678") {
-		t.Errorf("http://kuma-cp:5681 accepted: %v", err)
+	// The seed's http://kuma-cp:5681 reaches the API, which has no /bootstrap.
+	api, _ := controlPlane(t, true, "localhost")
+	logs = &syncBuf{}
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel2()
+	<-start(t, ctx2, []string{"run", "--cp-address", api, "--dataplane-file", dpFile}, nil, logs)
+	if !strings.Contains(logs.String(), "control plane unreachable") || !strings.Contains(logs.String(), "no /bootstrap endpoint") {
+		t.Errorf("cp-address at the API: %s", logs)
 	}
 }
 
