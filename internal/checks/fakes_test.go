@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,11 +69,22 @@ type healthyStack struct {
 	cp       *fakeCP
 	engine   *fakeEngine
 	workflow *httptest.Server
+	// workflowDown makes the workflow unreachable the way a stopped sidecar
+	// does: the caller's outbound answers 503.
+	workflowDown *atomic.Bool
 }
 
 func newHealthyStack(t *testing.T) *healthyStack {
 	t.Helper()
-	wf := httptest.NewServer(demo.NewServer(demo.Config{Service: "hms-onboarding-workflow"}, nil, nil))
+	wfDown := &atomic.Bool{}
+	wfDemo := demo.NewServer(demo.Config{Service: "hms-onboarding-workflow"}, nil, nil)
+	wf := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if wfDown.Load() { // what bff's Envoy answers when the workflow's sidecar is gone
+			http.Error(w, "upstream connect error or disconnect/reset before headers. reset reason: connection failure", http.StatusServiceUnavailable)
+			return
+		}
+		wfDemo.ServeHTTP(w, r)
+	}))
 	t.Cleanup(wf.Close)
 	bff := httptest.NewServer(demo.NewServer(demo.Config{Service: "hms-auth-bff",
 		Calls: []demo.Call{{Service: "hms-onboarding-workflow", URL: wf.URL}}}, nil, nil))
@@ -123,10 +135,11 @@ func newHealthyStack(t *testing.T) *healthyStack {
 		Ports:    []Port{{Service: "hms-auth-bff-sidecar", Host: 8080, Target: 8080}, {Service: "kuma-cp", Host: 5681, Target: 5681}},
 	}
 	return &healthyStack{
-		Stack:    Stack{Target: target, CP: cp, HTTP: http.DefaultClient, Engine: engine, NewID: func() string { return "T1" }},
-		cp:       cp,
-		engine:   engine,
-		workflow: wf,
+		Stack:        Stack{Target: target, CP: cp, HTTP: http.DefaultClient, Engine: engine, NewID: func() string { return "T1" }},
+		cp:           cp,
+		engine:       engine,
+		workflow:     wf,
+		workflowDown: wfDown,
 	}
 }
 

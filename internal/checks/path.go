@@ -33,9 +33,10 @@ type pathSeen struct {
 	echoes []demo.Echo
 	calls  []demo.CallResult
 	broken string // why the walk along the chain stopped, if it did
-	// culprit is the service whose hop failed, named in the fix.
-	culprit string
-	noEcho  bool // the first hop is not a demo service: its answer says nothing of the chain
+	// culprit is the service whose hop failed, named in the fix; fix
+	// replaces the generic one when the failure says more.
+	culprit, fix string
+	noEcho       bool // the first hop is not a demo service: its answer says nothing of the chain
 }
 
 // sendThroughKong sends one POST through Kong's proxy to the chain's route
@@ -90,21 +91,34 @@ func (p *pathSeen) walk(c Chain, e demo.Echo) {
 			return
 		}
 		p.calls = append(p.calls, call)
-		if !call.OK() {
-			why := call.Error
-			if call.Status != 0 {
-				why = fmt.Sprintf("HTTP %d %s", call.Status, snippet(call.Response))
-			}
-			p.broken = fmt.Sprintf("%s -> %s via %s failed: %s", caller, next.Service, call.URL, why)
-			return
-		}
 		var ne demo.Echo
-		if json.Unmarshal(call.Response, &ne) != nil || ne.Service == "" {
+		if json.Unmarshal(call.Response, &ne) == nil && ne.Service != "" {
+			if ne.Service != next.Service {
+				p.broken = fmt.Sprintf("%s's call to %s via %s reached %s instead: the outbound port belongs to another service", caller, next.Service, call.URL, ne.Service)
+				return
+			}
+			// Reached, whatever it answered: a failure is further down.
+			e = ne
+			p.echoes = append(p.echoes, e)
+			continue
+		}
+		if call.OK() {
 			p.broken = fmt.Sprintf("%s -> %s answered %d, but not as a demo service, so the rest of the chain cannot be seen", caller, next.Service, call.Status)
 			return
 		}
-		e = ne
-		p.echoes = append(p.echoes, e)
+		why := call.Error
+		if call.Status != 0 {
+			why = fmt.Sprintf("HTTP %d %s", call.Status, snippet(call.Response))
+		}
+		p.broken = fmt.Sprintf("%s -> %s via %s failed: %s", caller, next.Service, call.URL, why)
+		if call.Status == 0 && strings.Contains(call.Error, "connection refused") && strings.HasPrefix(call.URL, "http://127.0.0.1:") {
+			// Nothing listens on the outbound port in the caller's own
+			// namespace: its sidecar runs without that outbound.
+			p.culprit = caller
+			p.fix = fmt.Sprintf("%s's sidecar has no outbound listener for %s at %s: a sidecar reads its dataplane file (kuma/dataplanes/%s.yaml) only when it starts, so restart it: `hmsdev restart %s`",
+				caller, next.Service, call.URL, caller, caller)
+		}
+		return
 	}
 }
 
@@ -148,7 +162,11 @@ func (p pathSeen) pathResult(t Target) Result {
 	ev := []string{sent}
 	ev = append(ev, p.hopLines(t.Chain)...)
 	if p.broken != "" {
-		return result(id, title, false, Pass, Fail, fixPath(p.culprit), append([]string{p.broken}, ev...)...)
+		fixText := p.fix
+		if fixText == "" {
+			fixText = fixPath(p.culprit)
+		}
+		return result(id, title, false, Pass, Fail, fixText, append([]string{p.broken}, ev...)...)
 	}
 	// Through the mesh means each service heard the request from its own
 	// sidecar, i.e. from the loopback of the namespace they share.

@@ -3,8 +3,12 @@ package checks
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/hms-platform/hmsdev/internal/demo"
 
 	"github.com/hms-platform/hmsdev/internal/workspace"
 )
@@ -47,7 +51,7 @@ func TestVerifyAllPass(t *testing.T) {
 // dataplane goes offline and bff's call through its outbound fails.
 func TestVerifyWorkflowSidecarStopped(t *testing.T) {
 	s := newHealthyStack(t)
-	s.workflow.Close()
+	s.workflowDown.Store(true)
 	s.cp.dataplanes[1].Online = false
 	m := byID(Verify(context.Background(), s.Stack))
 	for _, id := range []string{"dataplanes", "service-to-service"} {
@@ -93,6 +97,43 @@ func TestVerifyFailures(t *testing.T) {
 				t.Errorf("%s: %s %q fix %q; want FAIL with %q", tc.check, r.Status, evidence(r), r.Fix, tc.want)
 			}
 		})
+	}
+}
+
+// A caller whose sidecar lacks the outbound: nothing listens on the
+// outbound port in its namespace, and the fix says to restart that sidecar.
+func TestVerifyMissingOutboundBlamesTheCaller(t *testing.T) {
+	s := newHealthyStack(t)
+	s.workflow.Close() // the bff's "outbound" now refuses connections
+	r := byID(Verify(context.Background(), s.Stack))["service-to-service"]
+	if r.Status != Fail || !strings.Contains(r.Fix, "hms-auth-bff's sidecar has no outbound listener for hms-onboarding-workflow") ||
+		!strings.Contains(r.Fix, "hmsdev restart hms-auth-bff") {
+		t.Errorf("%s %v\nfix: %s", r.Status, r.Evidence, r.Fix)
+	}
+}
+
+// A deeper hop failing is reported at that hop, not at the first.
+func TestVerifyNamesTheDeepestFailingHop(t *testing.T) {
+	s := newHealthyStack(t)
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL
+	dead.Close()
+	// workflow now calls billing, which is down; the chain is bff -> workflow -> billing.
+	wf := httptest.NewServer(demo.NewServer(demo.Config{Service: "hms-onboarding-workflow",
+		Calls: []demo.Call{{Service: "billing", URL: deadURL}}}, nil, nil))
+	defer wf.Close()
+	bff := httptest.NewServer(demo.NewServer(demo.Config{Service: "hms-auth-bff",
+		Calls: []demo.Call{{Service: "hms-onboarding-workflow", URL: wf.URL}}}, nil, nil))
+	defer bff.Close()
+	s.Target.KongProxy = bff.URL // straight to bff; Kong's part is tested elsewhere
+	s.Target.Chain = Chain{Route: "/", Hops: []Hop{{Service: "hms-auth-bff"}, {Service: "hms-onboarding-workflow"}, {Service: "billing"}}}
+	m := byID(Verify(context.Background(), s.Stack))
+	r := m["service-to-service"]
+	if r.Status != Fail || !strings.HasPrefix(r.Evidence[0], "hms-onboarding-workflow -> billing via "+deadURL+" failed") {
+		t.Errorf("%s %v\nfix: %s", r.Status, r.Evidence, r.Fix)
+	}
+	if h := m["headers"]; h.Status != Fail || !strings.Contains(evidence(h), "stopped at hms-onboarding-workflow and never reached billing") {
+		t.Errorf("headers: %s %v", h.Status, h.Evidence)
 	}
 }
 
