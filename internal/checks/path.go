@@ -115,7 +115,7 @@ func (p *pathSeen) walk(c Chain, e demo.Echo) {
 			// Nothing listens on the outbound port in the caller's own
 			// namespace: its sidecar runs without that outbound.
 			p.culprit = caller
-			p.fix = fmt.Sprintf("%s's sidecar has no outbound listener for %s at %s: a sidecar reads its dataplane file (kuma/dataplanes/%s.yaml) only when it starts, so restart it: `hmsdev restart %s`",
+			p.fix = fmt.Sprintf("%s's sidecar has no outbound listener for %s at %s: a sidecar reads its dataplane file (kuma/dataplanes/%s.yaml) only when it starts, so restart it (the app in its namespace restarts with it): `hmsdev restart %s-sidecar`",
 				caller, next.Service, call.URL, caller, caller)
 		}
 		return
@@ -151,7 +151,7 @@ func (p pathSeen) pathResult(t Target) Result {
 	sent := fmt.Sprintf("POST %s (%s: %s) -> %d", p.url, traceHeader, p.traceID, p.status)
 	if p.status == http.StatusNotFound && strings.Contains(string(p.body), "no Route matched") {
 		return result(id, title, false, Pass, Fail,
-			fmt.Sprintf("Kong has no route for %s: check services.%s.route in hmsdev.yaml, then `hmsdev up` regenerates kong/kong.yml", t.Chain.Route, t.Chain.Hops[0].Service),
+			fmt.Sprintf("Kong has no route for %s: check services.%s.route in hmsdev.yaml (`hmsdev up` regenerates kong/kong.yml); DB-less Kong reads kong.yml only when it starts: `hmsdev restart kong`", t.Chain.Route, t.Chain.Hops[0].Service),
 			sent, "Kong: "+snippet(p.body))
 	}
 	if p.noEcho {

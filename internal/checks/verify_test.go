@@ -107,7 +107,7 @@ func TestVerifyMissingOutboundBlamesTheCaller(t *testing.T) {
 	s.workflow.Close() // the bff's "outbound" now refuses connections
 	r := byID(Verify(context.Background(), s.Stack))["service-to-service"]
 	if r.Status != Fail || !strings.Contains(r.Fix, "hms-auth-bff's sidecar has no outbound listener for hms-onboarding-workflow") ||
-		!strings.Contains(r.Fix, "hmsdev restart hms-auth-bff") {
+		!strings.Contains(r.Fix, "hmsdev restart hms-auth-bff-sidecar") {
 		t.Errorf("%s %v\nfix: %s", r.Status, r.Evidence, r.Fix)
 	}
 }
