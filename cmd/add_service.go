@@ -13,11 +13,16 @@ func init() {
 	cmd := &cobra.Command{
 		Use:   "add-service NAME --port PORT [--image IMG | --build DIR | --demo]",
 		Short: "Add a service to hmsdev.yaml with its sidecar, dataplane and Kong route",
-		Long: `add-service adds NAME to hmsdev.yaml (keeping your comments and order),
-writes kuma/dataplanes/NAME.yaml, adds an outbound to NAME in each --called-by
+		Long: `add-service adds NAME to hmsdev.yaml, writes kuma/dataplanes/NAME.yaml, adds an outbound to NAME in each --called-by
 service's dataplane, adds the Kong route when --route is given, and
 regenerates docker-compose.yml. Without --image or --build the service runs
-hmsdev's demo service. Every flag is checked first: on any error, no file changes.`,
+hmsdev's demo service. Every flag is checked first: on any error, no file changes.
+
+hmsdev.yaml keeps every byte you wrote (comments, blank lines, quoting,
+indentation): add-service only inserts the new entry after the last service,
+with the file's indentation, and NAME in each --called-by service's calls
+([a, b] or - a lists alike). Where that cannot be done by insertion alone, it
+changes nothing and prints the entry to add by hand.`,
 		Example: `  hmsdev add-service hms-payments --port 8082 --route /api/payments --called-by hms-auth-bff
   hmsdev add-service hms-ledger --port 8083 --image registry.example.com/hms/ledger:1.4 --calls hms-payments
   hmsdev add-service hms-docs --port 8084 --build ./services/docs --protocol grpc`,

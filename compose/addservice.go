@@ -1,7 +1,6 @@
 package compose
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,9 +26,10 @@ type AddServiceOptions struct {
 	Protocol string   // default http
 }
 
-// AddService adds a service to the workspace's hmsdev.yaml (keeping its
-// comments and key order), adds it to the calls of each --called-by
-// service, and regenerates the dataplanes, kong.yml and the compose file.
+// AddService adds a service to the workspace's hmsdev.yaml (inserting its
+// lines and changing nothing else in the file), adds it to the calls of
+// each --called-by service, and regenerates the dataplanes, kong.yml and
+// the compose file.
 // Everything is checked before anything is written: on error no file
 // changes. It returns the workspace as it now is.
 func AddService(ws *workspace.Workspace, o AddServiceOptions) (*workspace.Workspace, []Change, error) {
@@ -136,13 +136,54 @@ func serviceNames(ws *workspace.Workspace) []string {
 	return names
 }
 
-// editConfig appends the service to hmsdev.yaml's services mapping and adds
-// it to each caller's calls, through yaml.Node so comments and order stay.
+// editConfig adds the service to hmsdev.yaml's services and to the calls of
+// each --called-by service. The edits are worked out on the YAML tree and
+// spliced into the file's text, so everything else the user wrote (blank
+// lines, comments, quoting, indentation) stays byte for byte. The result is
+// parsed again and must hold exactly the intended data; if it does not,
+// add-service says so and writes nothing.
 func editConfig(src []byte, o AddServiceOptions) ([]byte, error) {
+	doc, err := parseEditable(src)
+	if err != nil {
+		return nil, err
+	}
+	want, _ := parseEditable(src)
+	intendedConfig(want, o)
+	t := newYAMLText(src)
+	edits, err := configEditor{t: t, root: doc.Content[0], o: o}.edits()
+	if err != nil {
+		return nil, err
+	}
+	out := t.apply(edits)
+	got, err := parseEditable(out)
+	if err != nil || !sameTree(got, want) {
+		return nil, cannotEdit(o, "inserting it as text would also change what the lines around it mean")
+	}
+	return out, nil
+}
+
+func parseEditable(src []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, fix.New("hmsdev.yaml is not a mapping hmsdev can edit", "fix it (hmsdev generate names the problem) and try again")
 	}
+	return &doc, nil
+}
+
+// cannotEdit is the error when the file is written in a way add-service
+// cannot extend by inserting text; it gives the entry to add by hand.
+func cannotEdit(o AddServiceOptions, why string) error {
+	entry := strings.Join(serviceLines(serviceNode(o), o.Name, 2, 2), "\n")
+	hint := "add it by hand under services: and run `hmsdev generate`:\n" + entry
+	if len(o.CalledBy) > 0 {
+		hint += "\nand add " + o.Name + " to the calls of " + strings.Join(o.CalledBy, ", ")
+	}
+	return fix.New(fmt.Sprintf("hmsdev.yaml: add-service cannot add %s without rewriting what you wrote (%s); nothing was changed", o.Name, why), hint)
+}
+
+// intendedConfig is the edit on the YAML tree: the new service appended to
+// services, and its name appended to each caller's calls.
+func intendedConfig(doc *yaml.Node, o AddServiceOptions) {
 	services := mappingValue(doc.Content[0], "services")
 	services.Content = append(services.Content, scalar(o.Name), serviceNode(o))
 	for _, caller := range o.CalledBy {
@@ -153,13 +194,184 @@ func editConfig(src []byte, o AddServiceOptions) ([]byte, error) {
 		}
 		calls.Content = append(calls.Content, scalar(o.Name))
 	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
-		return nil, fmt.Errorf("render hmsdev.yaml: %w", err)
+}
+
+// configEditor turns intendedConfig into text edits of hmsdev.yaml.
+type configEditor struct {
+	t    *yamlText
+	root *yaml.Node // the top-level mapping
+	o    AddServiceOptions
+}
+
+func (c configEditor) edits() ([]edit, error) {
+	var edits []edit
+	i := keyIndex(c.root, "services")
+	if i >= 0 {
+		services, next := c.root.Content[i+1], nextKeyLine(c.root, i, 0)
+		for _, caller := range c.o.CalledBy {
+			e, err := c.addCall(services, next, caller)
+			if err != nil {
+				return nil, err
+			}
+			edits = append(edits, e)
+		}
 	}
-	return buf.Bytes(), nil
+	e, err := c.addService(i)
+	return append(edits, e), err
+}
+
+// addService appends the new entry after the last line of services, with
+// the indentation the file uses, after a blank line if the services are
+// separated by blank lines.
+func (c configEditor) addService(i int) (edit, error) {
+	unit := indentUnit(c.root)
+	if i < 0 {
+		return c.t.insertAfter(c.t.lines(), append([]string{"services:"}, serviceLines(serviceNode(c.o), c.o.Name, unit, unit)...)...), nil
+	}
+	key, services := c.root.Content[i], c.root.Content[i+1]
+	end := c.t.lastLine(key.Line, nextKeyLine(c.root, i, 0), key.Column)
+	switch {
+	case isEmptyNull(services):
+		return c.t.insertAfter(end, serviceLines(serviceNode(c.o), c.o.Name, key.Column-1+unit, unit)...), nil
+	case services.Kind != yaml.MappingNode || services.Style&yaml.FlowStyle != 0:
+		return edit{}, cannotEdit(c.o, fmt.Sprintf("services: at line %d is not a block mapping", key.Line))
+	}
+	lines := serviceLines(serviceNode(c.o), c.o.Name, services.Content[0].Column-1, bodyIndent(services, unit))
+	if last := services.Content[len(services.Content)-2]; len(services.Content) > 2 && c.blankBefore(last.Line) {
+		lines = append([]string{""}, lines...)
+	}
+	return c.t.insertAfter(end, lines...), nil
+}
+
+// blankBefore reports whether a blank line precedes line n and the
+// comments right above it.
+func (c configEditor) blankBefore(n int) bool {
+	for n--; n > 0 && c.t.comment(n); n-- {
+	}
+	return n > 0 && c.t.blank(n)
+}
+
+// addCall appends the new service to caller's calls: to a flow list
+// ([a, b]), as a new item of a block list (- a), or as a new calls: key.
+func (c configEditor) addCall(services *yaml.Node, servicesNext int, caller string) (edit, error) {
+	i := keyIndex(services, caller)
+	if i < 0 || services.Content[i+1].Kind != yaml.MappingNode {
+		return edit{}, cannotEdit(c.o, "the entry of "+caller+" is not a mapping")
+	}
+	key, svc := services.Content[i], services.Content[i+1]
+	j := keyIndex(svc, "calls")
+	if j < 0 {
+		return c.addCallsKey(key, svc, nextKeyLine(services, i, servicesNext))
+	}
+	calls := svc.Content[j+1]
+	at := fmt.Sprintf("the calls of %s (line %d)", caller, svc.Content[j].Line)
+	switch {
+	case calls.Kind == yaml.SequenceNode && calls.Style&yaml.FlowStyle != 0:
+		if e, ok := c.t.flowAppend(calls, c.o.Name); ok {
+			return e, nil
+		}
+	case calls.Kind == yaml.SequenceNode && len(calls.Content) > 0:
+		last := calls.Content[len(calls.Content)-1]
+		if prefix, ok := c.t.seqItemPrefix(last); ok {
+			return c.t.insertAfter(last.Line, prefix+c.o.Name), nil
+		}
+	case calls.Kind == yaml.ScalarNode && calls.ShortTag() == "!!null":
+		if e, ok := c.t.setNull(calls, "["+c.o.Name+"]"); ok {
+			return e, nil
+		}
+	}
+	return edit{}, cannotEdit(c.o, at+" is neither a [flow] list nor a block list of - items")
+}
+
+// addCallsKey gives a caller without calls the key "calls: [NAME]", after
+// the last line of its entry (or inside its {flow mapping}).
+func (c configEditor) addCallsKey(key, svc *yaml.Node, next int) (edit, error) {
+	entry := "calls: [" + c.o.Name + "]"
+	if svc.Style&yaml.FlowStyle != 0 {
+		if e, ok := c.t.flowAppend(svc, entry); ok {
+			return e, nil
+		}
+		return edit{}, cannotEdit(c.o, fmt.Sprintf("the entry of %s (line %d) could not be read as a {flow mapping}", key.Value, key.Line))
+	}
+	if len(svc.Content) == 0 {
+		return edit{}, cannotEdit(c.o, "the entry of "+key.Value+" is empty")
+	}
+	pad := strings.Repeat(" ", svc.Content[0].Column-1)
+	return c.t.insertAfter(c.t.lastLine(key.Line, next, key.Column), pad+entry), nil
+}
+
+// serviceLines renders the entry n under the key name as block YAML lines,
+// the key indented by keyIndent spaces and its fields by unit more.
+func serviceLines(n *yaml.Node, name string, keyIndent, unit int) []string {
+	pad := strings.Repeat(" ", keyIndent)
+	lines := []string{pad + name + ":"}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		lines = append(lines, pad+strings.Repeat(" ", unit)+n.Content[i].Value+": "+inlineValue(n.Content[i+1]))
+	}
+	return lines
+}
+
+// inlineValue renders a scalar, or a list of scalars in flow style.
+func inlineValue(v *yaml.Node) string {
+	if v.Kind == yaml.SequenceNode {
+		items := make([]string, len(v.Content))
+		for i, item := range v.Content {
+			items[i] = inlineValue(item)
+		}
+		return "[" + strings.Join(items, ", ") + "]"
+	}
+	if v.ShortTag() == "!!str" {
+		return plainScalar(v.Value)
+	}
+	return v.Value
+}
+
+// keyIndex returns the index of key in mapping m's Content, or -1.
+func keyIndex(m *yaml.Node, key string) int {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// nextKeyLine is the line of the key after entry i of mapping m, or outer
+// (the line after m itself; 0 for the end of the file).
+func nextKeyLine(m *yaml.Node, i, outer int) int {
+	if i+2 < len(m.Content) {
+		return m.Content[i+2].Line
+	}
+	return outer
+}
+
+// indentUnit is how far the file indents a block mapping under its key,
+// going by the first one at the top level; 2 if there is none.
+func indentUnit(root *yaml.Node) int {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if v := root.Content[i+1]; v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0 {
+			if d := v.Content[0].Column - root.Content[i].Column; d > 0 {
+				return d
+			}
+		}
+	}
+	return 2
+}
+
+// bodyIndent is how far the existing services indent their fields.
+func bodyIndent(services *yaml.Node, fallback int) int {
+	for i := 0; i+1 < len(services.Content); i += 2 {
+		if v := services.Content[i+1]; v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0 {
+			if d := v.Content[0].Column - services.Content[i].Column; d > 0 {
+				return d
+			}
+		}
+	}
+	return fallback
+}
+
+func isEmptyNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" && n.Value == ""
 }
 
 // serviceNode is the new service's entry, with only the keys it needs.

@@ -178,7 +178,7 @@ func checkEdits(dir string, files []File) error {
 	}
 	return fix.New(
 		"these generated files were edited by hand since hmsdev wrote them: "+strings.Join(edited, ", "),
-		"to keep a change, make it in hmsdev.yaml (ports, env, calls, routes, images, healthchecks) and run `hmsdev generate`; to discard the edits, run `hmsdev generate --force`")
+		"to keep a change, make it in hmsdev.yaml (ports, env, calls, routes, images, healthchecks; Kong plugins under kong.plugins or a service's route_plugins) and run `hmsdev generate`; to discard the edits, run `hmsdev generate --force`")
 }
 
 // staleDataplanes are dataplane files hmsdev wrote for services that are

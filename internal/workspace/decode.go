@@ -52,9 +52,46 @@ func (d decoder) value(n *yaml.Node, v reflect.Value, path string) error {
 	}
 	// Scalars, lists and maps: yaml checks the types; we add file:line.
 	if err := n.Decode(v.Addr().Interface()); err != nil {
+		if item, i := badItem(n, v.Type()); item != nil {
+			return d.errorf(item, "%s[%d]: expected %s, got %s", path, i, kindName(v.Type().Elem()), describe(item))
+		}
 		return d.errorf(n, "%s: expected %s, got %s", path, kindName(v.Type()), describe(n))
 	}
+	d.record(n, path)
 	return nil
+}
+
+// badItem returns the first item of list n that does not decode into an
+// element of slice type t, and its index.
+func badItem(n *yaml.Node, t reflect.Type) (*yaml.Node, int) {
+	if t.Kind() != reflect.Slice || n.Kind != yaml.SequenceNode {
+		return nil, 0
+	}
+	for i, item := range n.Content {
+		if item.Decode(reflect.New(t.Elem()).Interface()) != nil {
+			return item, i
+		}
+	}
+	return nil, 0
+}
+
+// record notes the line of each item and key inside a list or map value
+// ("kong.plugins[0].config.minute"), so validation can point at it.
+func (d decoder) record(n *yaml.Node, path string) {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			d.lines[p] = item.Line
+			d.record(item, p)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			p := join(path, n.Content[i].Value)
+			d.lines[p] = n.Content[i].Line
+			d.record(n.Content[i+1], p)
+		}
+	}
 }
 
 // structure decodes a mapping node into a struct, refusing unknown keys.
@@ -184,11 +221,23 @@ func kindName(t reflect.Type) string {
 	case reflect.String:
 		return "a string"
 	case reflect.Slice:
-		return "a list of " + strings.TrimPrefix(kindName(t.Elem()), "a ") + "s"
+		return "a list of " + plural(kindName(t.Elem()))
 	case reflect.Map:
-		return "a mapping of " + strings.TrimPrefix(kindName(t.Elem()), "a ") + "s"
+		if t.Elem().Kind() == reflect.Interface {
+			return "a mapping"
+		}
+		return "a mapping of " + plural(kindName(t.Elem()))
 	}
 	return t.String()
+}
+
+// plural turns "a mapping of strings" into "mappings of strings".
+func plural(s string) string {
+	s = strings.TrimPrefix(s, "a ")
+	if head, tail, ok := strings.Cut(s, " of "); ok {
+		return head + "s of " + tail
+	}
+	return s + "s"
 }
 
 // closest returns the known key nearest to s by edit distance, if it is

@@ -14,8 +14,38 @@ type Config struct {
 	// Infra are the stack's fixed parts: kuma-cp, kuma-dp, kong, zipkin,
 	// postgres, kafka. Each may override its image, command and healthcheck.
 	Infra Infra `yaml:"infra"`
+	// Kong holds what kong/kong.yml gets beyond the routes hmsdev derives
+	// from the services.
+	Kong KongConfig `yaml:"kong"`
 	// Services are the platform's own services, in file order.
 	Services Services `yaml:"services"`
+}
+
+// KongConfig is Kong's own section of hmsdev.yaml (infra.kong sets its
+// container).
+type KongConfig struct {
+	// Plugins are global plugins, in kong.yml's top-level plugins:.
+	Plugins []KongPlugin `yaml:"plugins"`
+	// Consumers are kong.yml's consumers, as written (username or
+	// custom_id, and credentials such as keyauth_credentials or
+	// jwt_secrets), for the key-auth and jwt plugins.
+	Consumers []map[string]any `yaml:"consumers"`
+}
+
+// KongPlugin is one plugin entity, passed to kong.yml as written: name,
+// config, and any other key Kong's plugin entity has (enabled, protocols,
+// consumer, tags), e.g.
+//
+//	{name: rate-limiting, config: {minute: 60, policy: local, limit_by: ip}}
+//
+// It is an alias: a named map type would make yaml decode every nested
+// mapping (config) as that type too.
+type KongPlugin = map[string]any
+
+// PluginName is a plugin's name, or "" if it has none.
+func PluginName(p KongPlugin) string {
+	name, _ := p["name"].(string)
+	return name
 }
 
 // Kuma holds the mesh settings.
@@ -80,6 +110,8 @@ type Service struct {
 	Healthcheck *Healthcheck `yaml:"healthcheck"`
 	// Route is the Kong path prefix that reaches this service, if any.
 	Route string `yaml:"route"`
+	// RoutePlugins are Kong plugins on that route only, as in kong.plugins.
+	RoutePlugins []KongPlugin `yaml:"route_plugins"`
 	// Mesh puts the service in the mesh with a sidecar; default true.
 	Mesh *bool `yaml:"mesh"`
 	// Command replaces the image's command.

@@ -86,6 +86,7 @@ func validate(ws *Workspace) error {
 		v.references(&ws.Config.Services[i])
 	}
 	v.dependencyCycles()
+	v.kong()
 	return errors.Join(v.errs...)
 }
 

@@ -1,13 +1,10 @@
 package workspace
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"go.yaml.in/yaml/v4"
 )
 
 func TestLoadWithoutWorkspaceUsesTheEmbeddedDefault(t *testing.T) {
@@ -154,25 +151,6 @@ func TestValidationReportsEveryProblem(t *testing.T) {
 	got := errorFor(t, "services:\n  a: {image: x, port: 0}\n  b: {image: x, port: 1, protocol: ftp}\n")
 	if !strings.Contains(got, "service a: port 0") || !strings.Contains(got, "service b: protocol") {
 		t.Errorf("want both problems, got:\n%s", got)
-	}
-}
-
-// TestDefaultConfigSurvivesNodeRoundTrip: add-service edits hmsdev.yaml
-// through yaml.Node, which drops blank lines; the default file has none, so
-// an edit changes only what it adds.
-func TestDefaultConfigSurvivesNodeRoundTrip(t *testing.T) {
-	var n yaml.Node
-	if err := yaml.Unmarshal(DefaultConfig(), &n); err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(&n); err != nil {
-		t.Fatal(err)
-	}
-	if buf.String() != string(DefaultConfig()) {
-		t.Errorf("the default hmsdev.yaml changes when re-encoded:\n%s", buf.String())
 	}
 }
 
