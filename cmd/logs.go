@@ -2,9 +2,15 @@ package cmd
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
+
+	"github.com/moby/moby/client"
 
 	"github.com/spf13/cobra"
 
@@ -55,7 +61,8 @@ order they were written; with -f they are printed as they come until Ctrl-C.`,
 }
 
 func showLogs(ctx context.Context, w io.Writer, colour bool, eng *orchestrator.Engine, project string, services []string, o stack.LogOptions) error {
-	all, err := stack.List(ctx, eng.Client(), project)
+	api := eng.Client()
+	all, err := stack.List(ctx, api, project)
 	if err != nil {
 		return fix.Wrap(err, "cannot list the containers of project "+project, "check the Docker Engine answers: `docker info`")
 	}
@@ -70,17 +77,89 @@ func showLogs(ctx context.Context, w io.Writer, colour bool, eng *orchestrator.E
 	// the stream drops them again unless -t asked for them.
 	show := o.Timestamps
 	o.Timestamps = true
+	f := &follower{api: api, opts: o, streaming: map[string]bool{}, ended: map[string]time.Time{}}
 	sources := make([]logs.Source, 0, len(chosen))
-	for _, c := range chosen {
-		cfg, err := stack.Inspect(ctx, eng.Client(), c.ID)
-		if err != nil {
-			return fix.Wrap(err, "cannot inspect container "+c.Name, "")
-		}
-		sources = append(sources, logs.Source{Name: c.Service, Copy: func(ctx context.Context, out, errOut io.Writer) error {
-			return stack.CopyLogs(ctx, eng.Client(), c.ID, cfg.Tty, o, out, errOut)
-		}})
+	width := 0
+	for _, c := range all {
+		width = max(width, len(c.Service))
 	}
-	return logs.Stream(ctx, w, sources, logs.Options{Follow: o.Follow, Colour: colour, Timestamps: show})
+	for _, c := range chosen {
+		sources = append(sources, f.source(c, o))
+	}
+	var more chan logs.Source
+	if o.Follow {
+		more = make(chan logs.Source)
+		go f.watch(ctx, project, services, more)
+	}
+	return logs.Stream(ctx, w, sources, more, logs.Options{Follow: o.Follow, Colour: colour, Timestamps: show, Width: width})
+}
+
+// follower keeps `logs -f` attached while containers come and go: a
+// container restarted (its log stream ended) is attached again from where
+// it ended, one recreated (a new id, as up does on a change) from its start.
+type follower struct {
+	api       client.APIClient
+	opts      stack.LogOptions
+	mu        sync.Mutex
+	streaming map[string]bool      // container id -> its log is being copied
+	ended     map[string]time.Time // container id -> when its stream ended
+}
+
+func (f *follower) source(c stack.Container, o stack.LogOptions) logs.Source {
+	f.mu.Lock()
+	f.streaming[c.ID] = true
+	f.mu.Unlock()
+	return logs.Source{Name: c.Service, Copy: func(ctx context.Context, out, errOut io.Writer) error {
+		defer func() {
+			f.mu.Lock()
+			f.streaming[c.ID] = false
+			f.ended[c.ID] = time.Now()
+			f.mu.Unlock()
+		}()
+		cfg, err := stack.Inspect(ctx, f.api, c.ID)
+		if err != nil {
+			return err
+		}
+		return stack.CopyLogs(ctx, f.api, c.ID, cfg.Tty, o, out, errOut)
+	}}
+}
+
+// watch polls the project's containers and sends a source for each running
+// one of the chosen services whose log is not being copied.
+func (f *follower) watch(ctx context.Context, project string, services []string, more chan<- logs.Source) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		all, err := stack.List(ctx, f.api, project)
+		if err != nil {
+			continue
+		}
+		chosen, _ := selectContainers(all, services)
+		for _, c := range chosen {
+			f.mu.Lock()
+			busy, end, seen := f.streaming[c.ID], f.ended[c.ID], f.ended[c.ID] != (time.Time{})
+			f.mu.Unlock()
+			if busy || !c.Running() {
+				continue
+			}
+			o := f.opts
+			o.Tail = -1
+			o.Since = strconv.FormatInt(c.Created, 10)
+			if seen {
+				o.Since = fmt.Sprintf("%d.%09d", end.Unix(), end.Nanosecond())
+			}
+			select {
+			case more <- f.source(c, o):
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
 }
 
 // selectContainers keeps the containers of the named services, each with

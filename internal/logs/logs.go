@@ -32,6 +32,9 @@ type Options struct {
 	Colour bool
 	// Timestamps keeps the engine's timestamp on each line.
 	Timestamps bool
+	// Width pads names to at least this many characters, so sources that
+	// arrive later line up with the first ones.
+	Width int
 }
 
 // palette are the ANSI colours names cycle through, as docker compose does.
@@ -44,11 +47,14 @@ type line struct {
 	text string
 }
 
-// Stream copies every source's lines to w behind its prefix and returns when
-// all have ended (or ctx is cancelled). A failing source is reported on its
-// own prefixed line; the others carry on.
-func Stream(ctx context.Context, w io.Writer, sources []Source, o Options) error {
-	width := 0
+// Stream copies every source's lines to w behind its prefix. Without
+// Follow it returns once every source has ended. With Follow, more brings
+// sources that appear later (a container restarted or recreated while the
+// user watches), and Stream returns when ctx ends, or when every source has
+// ended and more is closed. A failing source is reported on its own
+// prefixed line; the others carry on.
+func Stream(ctx context.Context, w io.Writer, sources []Source, more <-chan Source, o Options) error {
+	width := o.Width
 	for _, s := range sources {
 		width = max(width, len(s.Name))
 	}
@@ -56,6 +62,7 @@ func Stream(ctx context.Context, w io.Writer, sources []Source, o Options) error
 		mu      sync.Mutex
 		pending []line
 		seq     int
+		colours = map[string]int{} // a name keeps its colour across restarts
 	)
 	emit := func(text string, at time.Time) {
 		mu.Lock()
@@ -68,10 +75,17 @@ func Stream(ctx context.Context, w io.Writer, sources []Source, o Options) error
 		pending = append(pending, line{at: at, seq: seq, text: text})
 	}
 	var wg sync.WaitGroup
-	for i, s := range sources {
+	start := func(s Source) {
+		mu.Lock()
+		c, ok := colours[s.Name]
+		if !ok {
+			c = len(colours)
+			colours[s.Name] = c
+		}
+		mu.Unlock()
 		prefix := fmt.Sprintf("%-*s | ", width, s.Name)
 		if o.Colour {
-			prefix = lipgloss.NewStyle().Foreground(lipgloss.Color(palette[i%len(palette)])).Render(prefix)
+			prefix = lipgloss.NewStyle().Foreground(lipgloss.Color(palette[c%len(palette)])).Render(prefix)
 		}
 		lw := &lineWriter{prefix: prefix, timestamps: o.Timestamps, emit: emit}
 		wg.Add(1)
@@ -82,6 +96,23 @@ func Stream(ctx context.Context, w io.Writer, sources []Source, o Options) error
 			}
 			lw.flush()
 		}()
+	}
+	for _, s := range sources {
+		start(s)
+	}
+	if o.Follow && more != nil {
+	loop:
+		for {
+			select {
+			case s, ok := <-more:
+				if !ok {
+					break loop
+				}
+				start(s)
+			case <-ctx.Done():
+				break loop
+			}
+		}
 	}
 	wg.Wait()
 	sort.SliceStable(pending, func(i, j int) bool {

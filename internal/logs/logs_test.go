@@ -38,7 +38,7 @@ func TestStreamOrdersByTime(t *testing.T) {
 	err := Stream(context.Background(), &b, []Source{
 		fake("hms-auth-bff", t0, map[int]string{1: "bff one", 4: "bff two"}),
 		fake("kong", t0, map[int]string{0: "kong zero", 2: "kong two", 5: "kong five"}),
-	}, Options{})
+	}, nil, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestStreamFollowKeepsTimestampsAndReportsErrors(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var b strings.Builder
 	broken := Source{Name: "x", Copy: func(context.Context, io.Writer, io.Writer) error { return fmt.Errorf("no such container") }}
-	Stream(context.Background(), &b, []Source{fake("a", t0, map[int]string{0: "hello"}), broken}, Options{Follow: true, Timestamps: true})
+	Stream(context.Background(), &b, []Source{fake("a", t0, map[int]string{0: "hello"}), broken}, nil, Options{Follow: true, Timestamps: true})
 	if !strings.Contains(b.String(), "a | 2026-01-01T00:00:00Z hello\n") || !strings.Contains(b.String(), "Z hmsdev: cannot read this log: no such container") {
 		t.Errorf("got %q", b.String())
 	}
@@ -60,8 +60,25 @@ func TestStreamFollowKeepsTimestampsAndReportsErrors(t *testing.T) {
 
 func TestStreamColour(t *testing.T) {
 	var b strings.Builder
-	Stream(context.Background(), &b, []Source{fake("a", time.Now(), map[int]string{0: "hi"})}, Options{Colour: true})
+	Stream(context.Background(), &b, []Source{fake("a", time.Now(), map[int]string{0: "hi"})}, nil, Options{Colour: true})
 	if !strings.Contains(b.String(), "\x1b[") || !strings.HasSuffix(b.String(), "hi\n") {
+		t.Errorf("got %q", b.String())
+	}
+}
+
+func TestStreamFollowTakesLaterSources(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	more := make(chan Source)
+	var b strings.Builder
+	done := make(chan struct{})
+	go func() {
+		Stream(context.Background(), &b, []Source{fake("kong", t0, map[int]string{0: "first"})}, more, Options{Follow: true, Width: 12})
+		close(done)
+	}()
+	more <- fake("hms-auth-bff", t0, map[int]string{1: "after a restart"})
+	close(more)
+	<-done
+	if !strings.Contains(b.String(), "kong         | first\n") || !strings.Contains(b.String(), "hms-auth-bff | after a restart\n") {
 		t.Errorf("got %q", b.String())
 	}
 }

@@ -34,6 +34,8 @@ type Container struct {
 	Health  string `json:"health,omitempty"` // healthy, unhealthy, starting, or ""
 	// HostPorts are the ports published on the host.
 	HostPorts []int `json:"host_ports,omitempty"`
+	// Created is when the container was created, in Unix seconds.
+	Created int64 `json:"created"`
 }
 
 // Running reports whether the container is running.
@@ -57,7 +59,7 @@ func List(ctx context.Context, api client.APIClient, project string) ([]Containe
 		}
 		c := Container{
 			ID: s.ID, Service: s.Labels[labelService], Image: s.Image, ImageID: s.ImageID,
-			State: string(s.State), Status: s.Status,
+			State: string(s.State), Status: s.Status, Created: s.Created,
 		}
 		if len(s.Names) > 0 {
 			c.Name = trimSlash(s.Names[0])

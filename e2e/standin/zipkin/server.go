@@ -85,6 +85,9 @@ func decodeSpans(r *http.Request) ([]stored, error) {
 		if sp.TraceID == "" || sp.ID == "" {
 			return nil, fmt.Errorf("span %d: traceId and id are required", i)
 		}
+		if sp.LocalEndpoint != nil { // Zipkin's model lower-cases service names
+			sp.LocalEndpoint.ServiceName = strings.ToLower(sp.LocalEndpoint.ServiceName)
+		}
 		spans = append(spans, stored{Span: sp, raw: raw})
 	}
 	return spans, nil

@@ -21,7 +21,7 @@ func TestCollectAndQuery(t *testing.T) {
 		return resp.StatusCode
 	}
 	if c := post(`[{"traceId":"a","id":"1","name":"x","localEndpoint":{"serviceName":"kong"},"extra":1},
-		{"traceId":"a","id":"2","localEndpoint":{"serviceName":"hms-auth-bff"}}]`); c != 202 {
+		{"traceId":"a","id":"2","localEndpoint":{"serviceName":"HMS-Auth-BFF"}}]`); c != 202 {
 		t.Fatalf("post: %d", c)
 	}
 	if c := post(`[{"traceId":"b","id":"3","localEndpoint":{"serviceName":"hms-auth-bff"}}]`); c != 202 {
