@@ -44,7 +44,12 @@ func checkMetrics(ctx context.Context, s Stack) Result {
 	}
 	body, err := s.Engine.Fetch(ctx, c, metricsURL)
 	if err != nil {
-		return result(id, title, false, Pass, Fail, fixMetrics, fmt.Sprintf("GET %s inside %s: %v", metricsURL, sc.Service, err))
+		fixText := fixMetrics
+		if msg := err.Error(); strings.Contains(msg, "exec format error") || strings.Contains(msg, "no such file or directory") {
+			// The helper runs hmsdev itself inside the sidecar's image.
+			fixText = "the helper that reads 5670 runs hmsdev's own binary in a Linux container: use a static Linux build (CGO_ENABLED=0, as `make build` does)"
+		}
+		return result(id, title, false, Pass, Fail, fixText, fmt.Sprintf("GET %s inside %s: %v", metricsURL, sc.Service, err))
 	}
 	samples, names := parseMetrics(body)
 	where := fmt.Sprintf("GET %s inside %s (read by a one-off helper container in its network namespace)", metricsURL, sc.Service)
