@@ -33,7 +33,8 @@ func init() {
 each line behind its service's name (coloured on a terminal; plain when piped
 or NO_COLOR is set). Naming a meshed service shows its sidecar too, as
 SERVICE-sidecar. Without -f the lines of all services are printed in the
-order they were written; with -f they are printed as they come until Ctrl-C.`,
+order they were written; with -f they are printed as they come until Ctrl-C,
+and containers restarted or recreated meanwhile are followed too.`,
 		Example: `  hmsdev logs                              # everything so far
   hmsdev logs -f hms-auth-bff              # the service and its sidecar, live
   hmsdev logs --since 5m --tail 20 kuma-cp`,
@@ -54,7 +55,7 @@ order they were written; with -f they are printed as they come until Ctrl-C.`,
 	}
 	cmd.Flags().BoolVarP(&opts.Follow, "follow", "f", false, "keep printing lines as they are written")
 	cmd.Flags().StringVar(&opts.Since, "since", "", "only lines since a time (2026-01-02T15:04:05) or a duration ago (10m)")
-	cmd.Flags().IntVarP(&opts.Tail, "tail", "n", -1, "only the last N lines of each container (default all)")
+	cmd.Flags().IntVarP(&opts.Tail, "tail", "n", -1, "only the last N lines of each container (-1: all)")
 	cmd.Flags().BoolVarP(&opts.Timestamps, "timestamps", "t", false, "show the time of each line")
 	cmd.Flags().StringVarP(&pf.name, "project-name", "p", "", "project name (default: the workspace's)")
 	rootCmd.AddCommand(cmd)
