@@ -41,10 +41,11 @@ func (e *Engine) Down(ctx context.Context, project string, o DownOptions) error 
 	return nil
 }
 
-// removeInOrder removes each container once everything that depends on it
-// (depends_on label, or a network namespace it owns) is gone.
+// removeInOrder stops each container once everything that depends on it
+// (depends_on label, or a network namespace it owns) has stopped, then
+// removes it; only the stops need the order, so removals overlap.
 func (e *Engine) removeInOrder(ctx context.Context, cs []container.Summary, timeout *int) error {
-	gone := map[string]chan struct{}{}
+	gone := map[string]chan struct{}{} // closed once the container has stopped
 	byService := map[string][]string{}
 	for _, c := range cs {
 		gone[c.ID] = make(chan struct{})
@@ -77,13 +78,16 @@ func (e *Engine) removeInOrder(ctx context.Context, cs []container.Summary, time
 			}
 			name := strings.TrimPrefix(firstName(c), "/")
 			done := e.step("container", c.Labels[LabelService], "remove", name)
-			err := e.removeContainer(gctx, c.ID, timeout)
-			done(err, "removed")
-			if err != nil {
-				return dockerErr(err, "cannot remove container "+name)
+			_, err := e.api.ContainerStop(gctx, c.ID, client.ContainerStopOptions{Timeout: timeout})
+			if err == nil || isNotFound(err) {
+				close(gone[c.ID])
+				_, err = e.api.ContainerRemove(gctx, c.ID, client.ContainerRemoveOptions{Force: true})
+				if isNotFound(err) {
+					err = nil
+				}
 			}
-			close(gone[c.ID])
-			return nil
+			done(err, "removed")
+			return dockerErr(err, "cannot remove container "+name)
 		})
 	}
 	return g.Wait()

@@ -17,4 +17,7 @@ if ! docker compose version 2>/dev/null | grep -q "$want"; then
 fi
 docker compose version
 
-HMSDEV_BENCH=1 go test -count=1 -timeout 20m -run '^TestBench$' ./e2e/ | grep -v '^\(ok\|PASS\)'
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+HMSDEV_BENCH=1 HMSDEV_BENCH_OUT="$out" go test -count=1 -timeout 20m -run '^TestBench$' ./e2e/ >/dev/null
+cat "$out"
