@@ -13,7 +13,7 @@ import (
 )
 
 const (
-	fixCPDown = "start the stack with `hmsdev up`; if kuma-cp keeps exiting, `hmsdev logs kuma-cp` says why and `hmsdev doctor` checks its ports"
+	fixCPDown = "start the stack with `hmsdev up`; if kuma-cp keeps exiting, `hmsdev logs kuma-cp` says why (its API port must be free on 127.0.0.1)"
 	fixNoAPI  = "publish kuma-cp's API: remove the 5681 override under infra.kuma-cp.ports in hmsdev.yaml, then `hmsdev up`"
 )
 
