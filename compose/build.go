@@ -53,6 +53,11 @@ func Build(ws *workspace.Workspace) (*types.Project, error) {
 		b.service(&ws.Config.Services[i])
 	}
 	b.dependencies()
+	mounted, err := mountedFiles(ws)
+	if err != nil {
+		return nil, err
+	}
+	stampMounts(b.services, mounted)
 	p := &types.Project{
 		Name:       ws.Config.Project,
 		WorkingDir: ws.Root(),

@@ -189,3 +189,37 @@ func TestKafkaHostListener(t *testing.T) {
 		t.Errorf("unpublished kafka: advertised %s ports %+v", got, k.Ports)
 	}
 }
+
+// A changed dataplane or kong.yml must change the config of exactly the
+// containers that mount it, or kuma-dp and Kong keep running the old file.
+func TestMountedFileChangeChangesTheMountingServicesOnly(t *testing.T) {
+	base := string(workspace.DefaultConfig())
+	before := build(t, base)
+	ws := parse(t, base)
+	ws.Config.Services = append(ws.Config.Services, workspace.Service{Name: "billing", Port: 8090, Demo: true, Route: "/api/billing"})
+	wf := ws.Service("hms-onboarding-workflow")
+	wf.Calls = append(wf.Calls, "billing")
+	after, err := Build(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	changed := map[string]bool{}
+	for name, s := range before.Services {
+		if s.Labels[MountsDigestLabel] != after.Services[name].Labels[MountsDigestLabel] {
+			changed[name] = true
+		}
+	}
+	want := map[string]bool{"hms-onboarding-workflow-sidecar": true, "kong-sidecar": true, "kong": true}
+	if len(changed) != len(want) {
+		t.Fatalf("services whose mounts digest changed = %v, want %v", changed, want)
+	}
+	for name := range want {
+		if !changed[name] {
+			t.Errorf("%s mounts a changed file but its digest did not change", name)
+		}
+	}
+	if after.Services["billing-sidecar"].Labels[MountsDigestLabel] == "" {
+		t.Error("billing-sidecar has no mounts digest")
+	}
+}
