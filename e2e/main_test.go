@@ -194,13 +194,14 @@ func needEngine(t testing.TB) {
 	t.Skip(engineErr)
 }
 
-// requirePart skips a test whose stand-in part has no image yet.
+// requirePart fails a test whose stand-in part did not build: every part
+// exists, so a missing image is a broken harness, never a reason to skip.
 func requirePart(t testing.TB, parts ...string) {
 	t.Helper()
 	needEngine(t)
 	for _, p := range parts {
 		if !builtParts[p] {
-			t.Skipf("stand-in part %s: %s", p, partsErr[p])
+			t.Fatalf("stand-in part %s has no image: %s", p, partsErr[p])
 		}
 	}
 }

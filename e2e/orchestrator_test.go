@@ -39,7 +39,7 @@ const healthcheck = `
       timeout: 2s
       retries: 3`
 
-func newStack(t *testing.T, prefix string) *stack {
+func newStack(t testing.TB, prefix string) *stack {
 	t.Helper()
 	s := &stack{dir: t.TempDir(), name: UniqueProject(t, prefix)}
 	s.portA, s.portB, s.portGw = FreePort(t, 20000, 29000), FreePort(t, 20000, 29000), FreePort(t, 20000, 29000)
@@ -51,7 +51,7 @@ func newStack(t *testing.T, prefix string) *stack {
 }
 
 // rebuildApp tags a new image (new ID) for the app under the same tag.
-func rebuildApp(t *testing.T, tag, rev string) {
+func rebuildApp(t testing.TB, tag, rev string) {
 	t.Helper()
 	df := fmt.Sprintf("FROM %s\nLABEL dev.hms.e2e.rev=%s\n", PartImage("service"), rev)
 	if err := buildImage(context.Background(), tag, map[string][]byte{"Dockerfile": []byte(df)}); err != nil {
@@ -60,7 +60,7 @@ func rebuildApp(t *testing.T, tag, rev string) {
 }
 
 // write (re)writes the compose file; extraEnv goes into a-sidecar's env.
-func (s *stack) write(t *testing.T, extraEnv string) {
+func (s *stack) write(t testing.TB, extraEnv string) {
 	t.Helper()
 	svc := PartImage("service")
 	hc := func(port int) string { return fmt.Sprintf(healthcheck, port) }
@@ -528,14 +528,12 @@ func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
 	}
 }
 
-// TestBench times cold up, no-change up and down of the 6-container stack
-// with hmsdev and with Docker Compose (docker compose up -d --wait / down)
-// on the same file and images. Figures, not assertions: `make bench` runs
-// it with HMSDEV_BENCH=1 and prints the table.
-func TestBench(t *testing.T) {
-	if os.Getenv("HMSDEV_BENCH") == "" {
-		t.Skip("set HMSDEV_BENCH=1 (make bench) to time hmsdev against docker compose")
-	}
+// BenchmarkUpDown times cold up, no-change up and down of the 6-container
+// stack with hmsdev and with Docker Compose (docker compose up -d --wait /
+// down) on the same file and images. Figures, not assertions: `make bench`
+// runs it once (-benchtime 1x) and prints the table; go test never runs it
+// without -bench.
+func BenchmarkUpDown(t *testing.B) {
 	requirePart(t, "service")
 	s := newStack(t, "bench")
 	runs := 3
