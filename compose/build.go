@@ -22,6 +22,13 @@ const (
 	network        = "default"
 )
 
+// kafkaClusterID is the KRaft cluster id the kafka image formats its log
+// directory with: a Kafka Uuid, i.e. 16 bytes in URL-safe base64 without
+// padding (22 characters, as `kafka-storage.sh random-uuid` prints). Kafka
+// 3.3-3.6 refuse anything else at format time (docs/real-images.md). Fixed,
+// so a kept volume always matches; derived from sha256("hmsdev-kraft-cluster-01").
+const kafkaClusterID = "D33WRfzo1-7kDDZOhP0ahw"
+
 // Ports of the infrastructure, inside their containers (and, unless
 // overridden, on 127.0.0.1).
 const (
@@ -119,8 +126,12 @@ func (b *builder) infra() {
 
 func (b *builder) postgres() {
 	in := b.cfg.Infra.Postgres
+	// -h 127.0.0.1: over TCP, not the Unix socket. On a fresh volume the
+	// image's entrypoint runs a temporary server for initdb that listens on
+	// the socket only (listen_addresses=''), so a socket probe reports ready
+	// before anything else can connect (docs/real-images.md).
 	pg := b.component(workspace.Postgres, in, nil, &types.HealthCheckConfig{
-		Test:     types.HealthCheckTest{"CMD", "pg_isready", "-U", "hms", "-d", "hms"},
+		Test:     types.HealthCheckTest{"CMD", "pg_isready", "-h", "127.0.0.1", "-U", "hms", "-d", "hms"},
 		Interval: duration(2 * time.Second), Timeout: duration(5 * time.Second), Retries: retries(30),
 	})
 	pg.Environment = env(map[string]string{"POSTGRES_USER": "hms", "POSTGRES_PASSWORD": "hms", "POSTGRES_DB": "hms"})
@@ -149,7 +160,7 @@ func (b *builder) kafka() {
 		k.Ports = hostPort(host, portKafkaHost)
 	}
 	k.Environment = env(map[string]string{
-		"CLUSTER_ID":                                     "hmsdev-kraft-cluster-01",
+		"CLUSTER_ID":                                     kafkaClusterID,
 		"KAFKA_NODE_ID":                                  "1",
 		"KAFKA_PROCESS_ROLES":                            "broker,controller",
 		"KAFKA_LISTENERS":                                strings.Join(listeners, ","),

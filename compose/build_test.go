@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"encoding/base64"
 	"slices"
 	"strings"
 	"testing"
@@ -187,6 +188,27 @@ func TestKafkaHostListener(t *testing.T) {
 	k = build(t, "infra:\n  kafka:\n    ports: {9092: 0}\n").Services["kafka"]
 	if got := *k.Environment["KAFKA_ADVERTISED_LISTENERS"]; got != "PLAINTEXT://kafka:9092" || k.Ports != nil {
 		t.Errorf("unpublished kafka: advertised %s ports %+v", got, k.Ports)
+	}
+}
+
+// TestKafkaClusterIDIsAKafkaUuid: the image formats storage with CLUSTER_ID,
+// which Kafka (3.3-3.6 at format time) requires to be a Uuid: 16 bytes in
+// URL-safe base64 without padding, not starting with '-' (which the storage
+// tool's argument parser would take for a flag).
+func TestKafkaClusterIDIsAKafkaUuid(t *testing.T) {
+	id := *build(t, "project: hms\n").Services["kafka"].Environment["CLUSTER_ID"]
+	raw, err := base64.RawURLEncoding.DecodeString(id)
+	if err != nil || len(raw) != 16 || len(id) != 22 || strings.HasPrefix(id, "-") {
+		t.Errorf("CLUSTER_ID %q: %d bytes, err %v; want a 22-character base64url Uuid", id, len(raw), err)
+	}
+}
+
+// TestPostgresHealthcheckUsesTCP: during initdb the image runs a socket-only
+// temporary server, so only a TCP probe waits for the real one.
+func TestPostgresHealthcheckUsesTCP(t *testing.T) {
+	test := build(t, "project: hms\n").Services["postgres"].HealthCheck.Test
+	if !slices.Contains(test, "pg_isready") || !slices.Contains(test, "-h") || test[slices.Index(test, "-h")+1] != "127.0.0.1" {
+		t.Errorf("postgres healthcheck %v, want pg_isready -h 127.0.0.1", test)
 	}
 }
 

@@ -117,6 +117,9 @@ func TestCheckDataplaneRejects(t *testing.T) {
 		"outbound = app port": {func(d *Dataplane) { d.Networking.Outbound[0].Port = 8080 }, "already used by the app"},
 		"no inbound, no gw":   {func(d *Dataplane) { d.Networking.Inbound = nil }, "needs an inbound"},
 		"untagged gateway":    {func(d *Dataplane) { d.Networking.Gateway = &Gateway{Type: "DELEGATED"} }, "gateway lacks"},
+		"app on envoy admin":  {func(d *Dataplane) { d.Networking.Inbound[0].ServicePort = 9901 }, "taken by Envoy's admin API"},
+		"inbound on coredns":  {func(d *Dataplane) { d.Networking.Inbound[0].Port = 15053 }, "already used by kuma-dp's CoreDNS"},
+		"outbound on metrics": {func(d *Dataplane) { d.Networking.Outbound[0].Port = 5670 }, "already used by the mesh's Prometheus"},
 	} {
 		dp := good()
 		if err := CheckDataplane(dp); err != nil {
