@@ -1,13 +1,16 @@
 package cmd
 
-// The Kuma steps of `up`, and the functions they are made of, which other
-// commands (status, mesh) reuse:
+// The Kuma steps of `up`, and the functions they are made of. Their
+// progress goes to the same event sink as the engine's (kind "kuma" for the
+// control plane and each resource, "dataplane" for each sidecar), so the
+// live view, plain lines and JSON all show them and nothing else writes to
+// the terminal meanwhile:
 //
-//	kumaAPIURL(project)                                     the CP's API on 127.0.0.1
-//	waitControlPlane(ctx, p, apiURL, timeout)                *kuma.NotReadyError on timeout
-//	applyMeshAndPolicies(ctx, p, apiURL, workspaceRoot)      mesh-default.yaml, then kuma/policies/*
-//	waitDataplanesOnline(ctx, p, apiURL, mesh, names, timeout)
-//	meshDataplanes(ws)                                       the dataplane names up waits for
+//	kumaAPIURL(project)                                        the CP's API on 127.0.0.1
+//	waitControlPlane(ctx, events, apiURL, timeout)             *kuma.NotReadyError on timeout
+//	applyMeshAndPolicies(ctx, events, apiURL, workspaceRoot)   mesh-default.yaml, then kuma/policies/*
+//	waitDataplanesOnline(ctx, events, apiURL, mesh, names, timeout)
+//	meshDataplanes(ws)                                         the dataplane names up waits for
 
 import (
 	"bytes"
@@ -30,21 +33,16 @@ import (
 )
 
 const (
-	kumaAPIPort    = 5681
-	meshFile       = "kuma/mesh-default.yaml"
-	policiesDir    = "kuma/policies"
-	cpLogLines     = "30"
-	defaultCPWait  = 2 * time.Minute
-	defaultDPWait  = 2 * time.Minute
-	kumaCPService  = workspace.KumaCP
-	kumaAPIEnvVar  = "HMSDEV_KUMA_API"
-	kumaPhaseStart = "Waiting for the Kuma control plane at %s"
+	kumaAPIPort   = 5681
+	meshFile      = "kuma/mesh-default.yaml"
+	policiesDir   = "kuma/policies"
+	cpLogLines    = "30"
+	defaultCPWait = 2 * time.Minute
+	defaultDPWait = 2 * time.Minute
+	kumaCPService = workspace.KumaCP
+	kumaAPIEnvVar = "HMSDEV_KUMA_API"
+	controlPlane  = "control-plane" // the control plane's line in up's progress
 )
-
-func init() {
-	meshApplyPhase = (*upRun).meshApply
-	meshDataplanePhase = (*upRun).meshDataplanes
-}
 
 // kumaAPIURL is the control plane's API as published by the project:
 // kuma-cp's container port 5681 on 127.0.0.1 (the workspace may move it).
@@ -73,25 +71,20 @@ func kumaAPIURL(p *types.Project) (string, error) {
 // waitControlPlane waits until the control plane's API answers as Kuma and
 // the default mesh exists. On timeout it returns a *kuma.NotReadyError, so
 // the caller can add the control plane's last log lines.
-func waitControlPlane(ctx context.Context, p *ui.Printer, apiURL string, timeout time.Duration) error {
-	p.Linef(kumaPhaseStart, apiURL)
+func waitControlPlane(ctx context.Context, events orchestrator.Sink, apiURL string, timeout time.Duration) error {
+	done := events.Step("kuma", controlPlane, "wait", apiURL)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	start := time.Now()
 	info, err := kuma.New(apiURL).WaitReady(ctx)
-	if err != nil {
-		return err
-	}
-	p.Event(map[string]any{"kind": "kuma", "action": "ready", "version": info.Version, "api": apiURL})
-	p.Linef("%s Kuma %s control plane ready (%s)", p.Paint(ui.OK, "✓"), info.Version, time.Since(start).Round(10*time.Millisecond))
-	return nil
+	done(err, fmt.Sprintf("Kuma %s at %s", info.Version, apiURL))
+	return err
 }
 
 // applyMeshAndPolicies applies kuma/mesh-default.yaml, then every file of
-// kuma/policies in name order, printing what each did. A control plane
-// that restarted (memory store) has forgotten them, so they are simply
-// created again.
-func applyMeshAndPolicies(ctx context.Context, p *ui.Printer, apiURL, workspaceRoot string) error {
+// kuma/policies in name order, one progress line each: created, updated or
+// unchanged. A control plane that restarted (memory store) has forgotten
+// them, so they are simply created again.
+func applyMeshAndPolicies(ctx context.Context, events orchestrator.Sink, apiURL, workspaceRoot string) error {
 	files := []string{filepath.Join(workspaceRoot, filepath.FromSlash(meshFile))}
 	policies, err := kuma.ResourceFiles(filepath.Join(workspaceRoot, filepath.FromSlash(policiesDir)))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -99,7 +92,6 @@ func applyMeshAndPolicies(ctx context.Context, p *ui.Printer, apiURL, workspaceR
 	}
 	files = append(files, policies...)
 	c := kuma.New(apiURL)
-	unchanged := 0
 	for _, f := range files {
 		docs, err := kuma.ReadDocuments(f, nil)
 		if err != nil {
@@ -107,22 +99,28 @@ func applyMeshAndPolicies(ctx context.Context, p *ui.Printer, apiURL, workspaceR
 		}
 		for _, d := range docs {
 			d.File = relTo(workspaceRoot, d.File)
-			res, err := c.Apply(ctx, d)
-			if err != nil {
+			if err := applyOne(ctx, events, c, d); err != nil {
 				return err
 			}
-			if res.Action == kuma.Unchanged {
-				// One summary line: a re-up should read quietly.
-				p.Event(map[string]any{"kind": "kuma", "action": "apply", "result": res})
-				unchanged++
-				continue
-			}
-			printApplied(p, res)
 		}
 	}
-	if unchanged > 0 {
-		p.Linef("%s mesh and policies: %d unchanged", p.Paint(ui.Dim, "✓"), unchanged)
+	return nil
+}
+
+// appliedAction is the progress action for what an apply did; "keep"
+// reads as unchanged, as it does for containers.
+var appliedAction = map[kuma.Action]string{kuma.Created: "create", kuma.Updated: "update", kuma.Unchanged: "keep"}
+
+// applyOne applies d and reports it as one finished step (a PUT is quick:
+// no working line first).
+func applyOne(ctx context.Context, events orchestrator.Sink, c *kuma.Client, d kuma.Document) error {
+	start := time.Now()
+	res, err := c.Apply(ctx, d)
+	if err != nil {
+		events.Emit(orchestrator.Finished("kuma", d.Type+"/"+d.Name, "apply", "", start, err))
+		return err
 	}
+	events.Emit(orchestrator.Finished("kuma", res.Type+"/"+res.Name, appliedAction[res.Action], res.File, start, nil))
 	return nil
 }
 
@@ -137,30 +135,72 @@ func printApplied(p *ui.Printer, r kuma.Result) {
 }
 
 // waitDataplanesOnline waits until every named dataplane is connected to
-// the control plane; on timeout the error names those still offline.
-func waitDataplanesOnline(ctx context.Context, p *ui.Printer, apiURL, mesh string, names []string, timeout time.Duration) error {
+// the control plane, one progress line each; on timeout the error names
+// those still offline.
+func waitDataplanesOnline(ctx context.Context, events orchestrator.Sink, apiURL, mesh string, names []string, timeout time.Duration) error {
 	if len(names) == 0 {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	start := time.Now()
-	err := kuma.New(apiURL).WaitOnline(ctx, mesh, names, func(waiting []string) {
-		p.Event(map[string]any{"kind": "kuma", "action": "wait-dataplanes", "waiting": waiting})
-		p.Linef("Waiting for dataplanes to come online: %s", strings.Join(waiting, ", "))
-	})
+	dps := newDataplaneSteps(events, names)
+	err := kuma.New(apiURL).WaitOnline(tctx, mesh, names, dps.waiting)
 	var oe *kuma.OfflineError
-	if errors.As(err, &oe) {
+	switch {
+	case ctx.Err() != nil:
+		dps.fail(ctx.Err(), names)
+		return ctx.Err()
+	case errors.As(err, &oe):
+		dps.fail(errors.New("offline"), oe.Offline)
+		dps.fail(errors.New("never registered"), oe.Missing)
 		return fix.Wrap(err, fmt.Sprintf("these sidecars did not connect to the control plane within %s: %s",
 			timeout, strings.Join(append(oe.Offline, oe.Missing...), ", ")),
 			"read the sidecar's log (hmsdev logs NAME-sidecar) for: certificate name mismatch, token required, control plane unreachable, dataplane rejected; hmsdev doctor checks them")
-	}
-	if err != nil {
+	case err != nil:
+		dps.fail(err, names)
 		return err
 	}
-	p.Event(map[string]any{"kind": "kuma", "action": "dataplanes-online", "dataplanes": names})
-	p.Linef("%s dataplanes online: %s (%s)", p.Paint(ui.OK, "✓"), strings.Join(names, ", "), time.Since(start).Round(10*time.Millisecond))
+	dps.waiting(nil)
 	return nil
+}
+
+// dataplaneSteps turns WaitOnline's "still waiting for" callbacks into a
+// progress line per dataplane: working while it is awaited (none when it
+// is online at the first look), done once it is online.
+type dataplaneSteps struct {
+	events orchestrator.Sink
+	start  time.Time
+	names  []string
+	state  map[string]string // "", or the state of its line so far
+}
+
+func newDataplaneSteps(events orchestrator.Sink, names []string) *dataplaneSteps {
+	return &dataplaneSteps{events: events, start: time.Now(), names: names, state: map[string]string{}}
+}
+
+// waiting starts a line for each dataplane in still, and finishes that of
+// every other one (online now).
+func (d *dataplaneSteps) waiting(still []string) {
+	for _, n := range d.names {
+		switch {
+		case d.state[n] == "" && slices.Contains(still, n):
+			d.state[n] = orchestrator.Working
+			d.events.Emit(orchestrator.Event{Kind: "dataplane", Service: n, Action: "connect", State: orchestrator.Working, Detail: "waiting for its sidecar"})
+		case d.state[n] != orchestrator.Done && !slices.Contains(still, n):
+			d.state[n] = orchestrator.Done
+			d.events.Emit(orchestrator.Finished("dataplane", n, "connect", "online", d.start, nil))
+		}
+	}
+}
+
+// fail finishes the lines of the named dataplanes not online as failed.
+func (d *dataplaneSteps) fail(why error, names []string) {
+	for _, n := range names {
+		if d.state[n] != orchestrator.Done {
+			d.state[n] = orchestrator.Failed
+			d.events.Emit(orchestrator.Finished("dataplane", n, "connect", "", d.start, why))
+		}
+	}
 }
 
 // meshDataplanes are the dataplanes a whole stack registers: one per
@@ -197,10 +237,10 @@ func (u *upRun) meshApply(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := waitControlPlane(ctx, u.pr, apiURL, orDefault(u.opts.WaitTimeout, defaultCPWait)); err != nil {
+	if err := waitControlPlane(ctx, u.events, apiURL, orDefault(u.opts.WaitTimeout, defaultCPWait)); err != nil {
 		return u.withCPLogs(ctx, err)
 	}
-	return applyMeshAndPolicies(ctx, u.pr, apiURL, ws.Root())
+	return applyMeshAndPolicies(ctx, u.events, apiURL, ws.Root())
 }
 
 // meshDataplanes is up's last phase: every dataplane of what was started
@@ -225,7 +265,7 @@ func (u *upRun) meshDataplanes(ctx context.Context) error {
 			return !ok || !u.started(n+workspace.SidecarSuffix)
 		})
 	}
-	return waitDataplanesOnline(ctx, u.pr, apiURL, ws.Config.Kuma.Mesh, names, orDefault(u.opts.WaitTimeout, defaultDPWait))
+	return waitDataplanesOnline(ctx, u.events, apiURL, ws.Config.Kuma.Mesh, names, orDefault(u.opts.WaitTimeout, defaultDPWait))
 }
 
 // started reports whether the project's container for service runs.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/cli"
@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hms-platform/hmsdev/internal/ui"
+	"github.com/hms-platform/hmsdev/internal/workspace"
 	"github.com/hms-platform/hmsdev/orchestrator"
 	"github.com/hms-platform/hmsdev/orchestrator/progress"
 )
@@ -81,15 +82,14 @@ func connect(ctx context.Context, pr *ui.Printer) (*orchestrator.Engine, *progre
 
 // upRun is the state the phases of `up` share.
 type upRun struct {
-	pr       *ui.Printer
 	eng      *orchestrator.Engine
+	events   orchestrator.Sink // the renderer's: the only writer while up runs
 	project  *types.Project
 	services []string // as given on the command line; none: all
 	opts     orchestrator.UpOptions
 }
 
-// phase is one step of up, run in order with a heading each (kind's
-// actions): the kuma phases slot in between the container ones.
+// phase is one step of up, run in order (kind's actions).
 type phase struct {
 	title string
 	run   func(u *upRun, ctx context.Context) error
@@ -99,21 +99,17 @@ type phase struct {
 // mesh is applied and sidecars connect.
 var infraServices = []string{"kuma-cp", "zipkin", "postgres", "kafka"}
 
-// Mesh hooks, set by the kuma integration's own file: wait for the control
-// plane and apply the mesh (after infra), wait for dataplanes (at the end).
-var (
-	meshApplyPhase     func(u *upRun, ctx context.Context) error
-	meshDataplanePhase func(u *upRun, ctx context.Context) error
-)
-
+// upPhases are up's steps in DESIGN.md's order. The Kuma ones
+// (kuma_phases.go) do nothing for a project without kuma-cp.
 func upPhases() []phase {
 	return []phase{
 		{"Preflight", (*upRun).preflight},
 		{"Images", (*upRun).images},
+		{"Orphans", (*upRun).removeOrphans},
 		{"Infrastructure", (*upRun).upInfra},
-		{"Mesh", meshApplyPhase},
+		{"Mesh", (*upRun).meshApply},
 		{"Services", (*upRun).upServices},
-		{"Dataplanes", meshDataplanePhase},
+		{"Dataplanes", (*upRun).meshDataplanes},
 	}
 }
 
@@ -143,6 +139,14 @@ func (u *upRun) upInfra(ctx context.Context) error {
 	return u.eng.Up(ctx, u.project, o)
 }
 
+// removeOrphans removes the containers of services no longer in the
+// project (like compose's --remove-orphans) before anything is created, so
+// none lingers or holds a port a service now publishes itself.
+func (u *upRun) removeOrphans(ctx context.Context) error {
+	_, err := u.eng.RemoveOrphans(ctx, u.project, nil)
+	return err
+}
+
 func (u *upRun) upServices(ctx context.Context) error {
 	o := u.opts
 	o.Services = u.services
@@ -157,12 +161,16 @@ func init() {
 		Short: "Start the stack (or SERVICEs and what they need) in dependency order and wait until it is ready",
 		Long: `up generates the stack from hmsdev.yaml and converges it on Docker: it checks
 the engine and the published ports first, builds or pulls missing images,
-starts the infrastructure, applies the mesh, then the sidecars, services and
-Kong in dependency order, independent ones in parallel, waiting for each to
-be ready. Unchanged containers are left alone, so a second up does nothing.
-A changed service is recreated together with what shares its network
-namespace. When a service fails, up names it, prints its last log lines and
-leaves everything as it is for inspection.`,
+removes the containers of services no longer in the project (orphans, e.g.
+a sidecar after mesh: false), starts the infrastructure, waits for the Kuma
+control plane and applies the mesh and policies, then starts the sidecars,
+services and Kong in dependency order, independent ones in parallel, waiting
+for each to be ready, and waits until every dataplane is online. It ends
+with where everything is: Kong, the Kuma GUI, Zipkin and each service.
+Unchanged containers are left alone, so a second up does nothing. A changed
+service is recreated together with what shares its network namespace. When
+a service fails, up names it, prints its last log lines and leaves
+everything as it is for inspection.`,
 		Example: `  hmsdev up                        # the whole stack
   hmsdev up hms-auth-bff           # one service and what it depends on
   hmsdev up -f docker-compose.yml  # any compose file, without the workspace
@@ -180,13 +188,10 @@ leaves everything as it is for inspection.`,
 				return err
 			}
 			defer eng.Close()
-			u := &upRun{pr: pr, eng: eng, project: p, services: args,
+			u := &upRun{eng: eng, events: r.Send, project: p, services: args,
 				opts: orchestrator.UpOptions{WaitTimeout: waitTimeout}}
 			start := time.Now()
 			for _, ph := range upPhases() {
-				if ph.run == nil {
-					continue
-				}
 				if err := ph.run(u, ctx); err != nil {
 					r.Close()
 					return err
@@ -194,7 +199,7 @@ leaves everything as it is for inspection.`,
 			}
 			r.Close()
 			pr.Linef("%s in %s", pr.Paint(ui.OK, "Up"), time.Since(start).Round(10*time.Millisecond))
-			return printStatus(ctx, pr, eng, p.Name)
+			return printEndpoints(ctx, pr, eng, p)
 		},
 	}
 	pf.add(cmd)
@@ -202,37 +207,136 @@ leaves everything as it is for inspection.`,
 	rootCmd.AddCommand(cmd)
 }
 
-// printStatus prints the closing table: service, state, URLs.
-func printStatus(ctx context.Context, pr *ui.Printer, eng *orchestrator.Engine, project string) error {
-	states, err := eng.Status(ctx, project)
+// endpoint is one line of up's closing summary: where a part of the stack
+// answers, and the state of the container behind it.
+type endpoint struct {
+	Name    string `json:"name"`
+	URL     string `json:"url,omitempty"`
+	Service string `json:"service"`
+	State   string `json:"state"`
+}
+
+// knownPort names a service's container port and how to reach it.
+type knownPort struct {
+	service string
+	target  uint32
+	name    string
+	url     string // with %s for host:port
+}
+
+// knownPorts are the stack's UIs and APIs, listed first, in this order.
+var knownPorts = []knownPort{
+	{workspace.Kong, 8000, "Kong proxy", "http://%s"},
+	{workspace.Kong, 8001, "Kong admin", "http://%s"},
+	{kumaCPService, kumaAPIPort, "Kuma GUI", "http://%s/gui/"},
+	{kumaCPService, 5680, "Kuma diagnostics", "http://%s"},
+	{"zipkin", 9411, "Zipkin UI", "http://%s/zipkin/"},
+	{"postgres", 5432, "Postgres", "%s"},
+	{"kafka", 29092, "Kafka", "%s"},
+}
+
+// printEndpoints prints where everything is, from the project's published
+// ports (so hmsdev.yaml's port overrides show), with each container's state.
+func printEndpoints(ctx context.Context, pr *ui.Printer, eng *orchestrator.Engine, p *types.Project) error {
+	states, err := eng.Status(ctx, p.Name)
 	if err != nil {
 		return err
 	}
-	pr.Event(map[string]any{"project": project, "containers": states})
-	rows := make([][]string, 0, len(states))
-	for _, s := range states {
-		state := s.State
-		if s.Health != "" {
-			state += " (" + s.Health + ")"
-		}
+	eps := endpoints(p, states)
+	pr.Event(map[string]any{"project": p.Name, "endpoints": eps, "containers": states})
+	rows := make([][]string, 0, len(eps))
+	for _, e := range eps {
 		st := ui.OK
-		if s.State != "running" || (s.Health != "" && s.Health != "healthy") {
+		if e.State != "running" && e.State != "running (healthy)" {
 			st = ui.Warn
 		}
-		rows = append(rows, []string{s.Service, pr.Paint(st, state), strings.Join(urls(s), " ")})
+		rows = append(rows, []string{e.Name, e.URL, pr.Paint(st, e.State)})
 	}
-	if len(rows) == 0 {
-		pr.Linef("project %s has no containers", project)
-		return nil
-	}
-	pr.Table([]string{"SERVICE", "STATE", "URL"}, rows)
+	pr.Table([]string{"WHAT", "URL", "STATE"}, rows)
 	return nil
 }
 
-func urls(s orchestrator.ContainerState) []string {
-	var out []string
-	for _, u := range s.URLs() {
-		out = append(out, "http://"+u)
+// endpoints lists every service but the namespace owners (sidecars: their
+// ports are their app's), one line per published port, known ones first.
+func endpoints(p *types.Project, states []orchestrator.ContainerState) []endpoint {
+	byService := map[string]orchestrator.ContainerState{}
+	for _, s := range states {
+		byService[s.Service] = s
+	}
+	owners := map[string]bool{}
+	for _, s := range p.Services {
+		owners[orchestrator.NamespaceOwner(s)] = true
+	}
+	var known, others []endpoint
+	for _, name := range p.ServiceNames() {
+		if owners[name] {
+			continue
+		}
+		s := p.Services[name]
+		state := serviceState(byService, s)
+		ports := publishedPorts(p, s)
+		if len(ports) == 0 {
+			others = append(others, endpoint{Name: name, Service: name, State: state})
+		}
+		for _, port := range ports {
+			e := endpoint{Name: name, URL: "http://" + hostPort(port), Service: name, State: state}
+			if i := slices.IndexFunc(knownPorts, func(k knownPort) bool { return k.service == name && k.target == port.Target }); i >= 0 {
+				e.Name, e.URL = knownPorts[i].name, fmt.Sprintf(knownPorts[i].url, hostPort(port))
+				known = append(known, e)
+				continue
+			}
+			others = append(others, e)
+		}
+	}
+	slices.SortStableFunc(known, func(a, b endpoint) int {
+		return slices.IndexFunc(knownPorts, func(k knownPort) bool { return k.name == a.Name }) -
+			slices.IndexFunc(knownPorts, func(k knownPort) bool { return k.name == b.Name })
+	})
+	return append(known, others...)
+}
+
+// publishedPorts are the ports s answers on: its own, and those of the
+// namespace it joins (a sidecar publishes its app's port).
+func publishedPorts(p *types.Project, s types.ServiceConfig) []types.ServicePortConfig {
+	var out []types.ServicePortConfig
+	all := s.Ports
+	if owner := orchestrator.NamespaceOwner(s); owner != "" {
+		all = append(slices.Clone(all), p.Services[owner].Ports...)
+	}
+	for _, port := range all {
+		if port.Published != "" && (port.Protocol == "" || port.Protocol == "tcp") {
+			out = append(out, port)
+		}
 	}
 	return out
+}
+
+func hostPort(port types.ServicePortConfig) string {
+	host := port.HostIP
+	if host == "" || host == "0.0.0.0" {
+		host = "127.0.0.1"
+	}
+	return host + ":" + port.Published
+}
+
+// serviceState is the state of s's container with its health; when the
+// namespace it joins is down, that is what matters.
+func serviceState(byService map[string]orchestrator.ContainerState, s types.ServiceConfig) string {
+	if owner := orchestrator.NamespaceOwner(s); owner != "" {
+		if o, ok := byService[owner]; !ok || o.State != "running" {
+			return owner + " " + stateText(o, ok)
+		}
+	}
+	c, ok := byService[s.Name]
+	return stateText(c, ok)
+}
+
+func stateText(c orchestrator.ContainerState, exists bool) string {
+	switch {
+	case !exists:
+		return "not created"
+	case c.Health != "":
+		return c.State + " (" + c.Health + ")"
+	}
+	return c.State
 }

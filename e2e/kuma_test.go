@@ -2,11 +2,14 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -125,9 +128,12 @@ func TestKumaMesh(t *testing.T) {
 	c := kuma.New(s.api)
 
 	// up: the CP is awaited, the mesh and policies applied, the sidecars online.
+	// Its Kuma steps are progress lines like the containers' (plain when piped).
 	r := s.up(t)
-	for _, want := range []string{"control plane ready", "MeshRetry/hms-retry", "dataplanes online"} {
-		if !strings.Contains(r.Stdout, want) {
+	for _, want := range []string{`kuma\s+control-plane\s+wait\s+done.*Kuma 2\.5`, `kuma\s+MeshRetry/hms-retry\s+create\s+done`,
+		`dataplane\s+hms-auth-bff\s+connect\s+done.*online`, `dataplane\s+kong\s+connect\s+done.*online`,
+		`Kong proxy\s+http://127\.0\.0\.1:` + fmt.Sprint(s.kong) + `\s+running`, `Kuma GUI\s+` + s.api + `/gui/\s+running`} {
+		if !regexp.MustCompile(`(?m)^` + want).MatchString(r.Stdout) {
 			t.Errorf("up's output lacks %q:\n%s", want, r.Stdout)
 		}
 	}
@@ -153,10 +159,27 @@ func TestKumaMesh(t *testing.T) {
 		t.Fatalf("Kong -> workflow failed: %s", out)
 	}
 
-	// A second up changes nothing in the mesh.
-	r = s.up(t)
-	if strings.Contains(r.Stdout, "created ") || strings.Contains(r.Stdout, "updated ") {
-		t.Errorf("second up re-applied:\n%s", r.Stdout)
+	st := s.status(t)
+	if st.Mesh == nil || st.Mesh.Version == "" || st.Mesh.MTLS != "PERMISSIVE" || len(st.Mesh.Offline()) > 0 || len(st.Mesh.Dataplanes) != 3 ||
+		!slices.Contains(st.Mesh.Policies, kuma.Policy{Type: "MeshRetry", Name: "hms-retry"}) || len(st.Containers) != 8 {
+		t.Errorf("status -o json: %+v", st)
+	}
+
+	// A second up changes nothing in the mesh; its JSON events carry the Kuma steps.
+	r = s.up(t, "-o", "json")
+	kumaSteps := 0
+	for _, line := range strings.Split(strings.TrimSpace(r.Stdout), "\n") {
+		var ev struct{ Kind, Service, Action, State string }
+		json.Unmarshal([]byte(line), &ev)
+		if ev.Kind == "kuma" || ev.Kind == "dataplane" {
+			kumaSteps++
+		}
+		if ev.Kind == "kuma" && (ev.Action == "create" || ev.Action == "update") {
+			t.Errorf("second up re-applied: %s", line)
+		}
+	}
+	if kumaSteps < 10 { // the control plane, the mesh, 5 policies, 3 dataplanes
+		t.Errorf("second up's JSON has %d Kuma steps:\n%s", kumaSteps, r.Stdout)
 	}
 
 	t.Run("apply errors", func(t *testing.T) { applyErrors(t, s) })
@@ -170,7 +193,10 @@ func TestKumaMesh(t *testing.T) {
 	if kuma.MTLSMode(m) != "STRICT" {
 		t.Fatalf("mesh after strict: %v", m)
 	}
-	time.Sleep(1500 * time.Millisecond) // the sidecars hear of the change within a second
+	// The sidecars hear of the change within a second: await plaintext being refused.
+	if !eventually(10*time.Second, func() bool { return !fromWorkflow(s.bypassingMesh(t)) }) {
+		t.Fatalf("under STRICT, plaintext to the workflow's inbound still works: %s", s.bypassingMesh(t))
+	}
 	if out := s.throughMesh(t); !fromWorkflow(out) {
 		t.Fatalf("under STRICT, bff -> workflow failed: %s", out)
 	}
@@ -183,6 +209,10 @@ func TestKumaMesh(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(s.dir, "kuma", "mesh-default.yaml")); !strings.Contains(string(b), "mode: STRICT") || !strings.Contains(string(b), "# The default Mesh") {
 		t.Errorf("mesh-default.yaml not updated with its comments kept:\n%s", b)
 	}
+	// hmsdev.yaml says so too, or the next up would refuse the disagreement.
+	if b, _ := os.ReadFile(filepath.Join(s.dir, "hmsdev.yaml")); !strings.Contains(string(b), "kuma: {version: 2.5.0, mtls: strict, mesh: default}") {
+		t.Errorf("hmsdev.yaml's kuma.mtls not set in place:\n%s", b)
+	}
 
 	// A new control plane (memory store) forgets everything: up applies it
 	// all again and the sidecars come back.
@@ -190,8 +220,12 @@ func TestKumaMesh(t *testing.T) {
 	if _, err := api.ContainerRemove(ctx, cp.ID, client.ContainerRemoveOptions{Force: true}); err != nil {
 		t.Fatal(err)
 	}
+	// Meanwhile status shows the containers and says why the mesh is missing.
+	if st := s.status(t); st.Mesh != nil || !strings.Contains(st.MeshUnavailable, "no kuma-cp container") || len(st.Containers) != 7 {
+		t.Errorf("status without a control plane: %+v", st)
+	}
 	r = s.up(t)
-	if !strings.Contains(r.Stdout, "created   MeshRetry/hms-retry") {
+	if !regexp.MustCompile(`(?m)^kuma\s+MeshRetry/hms-retry\s+create\s+done`).MatchString(r.Stdout) {
 		t.Errorf("up after a new CP did not re-create the policies:\n%s", r.Stdout)
 	}
 	m, _ = c.Mesh(ctx, "default")
@@ -204,6 +238,24 @@ func TestKumaMesh(t *testing.T) {
 	}) {
 		t.Fatalf("after the CP came back, bff -> workflow failed: %s", s.throughMesh(t))
 	}
+}
+
+// meshStatusDoc is `hmsdev status -o json`.
+type meshStatusDoc struct {
+	Containers      []struct{ Service, State string }
+	Mesh            *kuma.Status
+	MeshUnavailable string `json:"mesh_unavailable"`
+}
+
+// status runs `hmsdev status -o json`: one JSON document, exit 0.
+func (s *meshStack) status(t *testing.T) meshStatusDoc {
+	t.Helper()
+	r := Hmsdev(t, s.dir, nil, "status", "-o", "json")
+	var doc meshStatusDoc
+	if err := json.Unmarshal([]byte(r.Stdout), &doc); r.Code != 0 || err != nil || strings.Count(strings.TrimSpace(r.Stdout), "\n") != 0 {
+		t.Fatalf("status -o json: exit %d, %v:\n%s%s", r.Code, err, r.Stdout, r.Stderr)
+	}
+	return doc
 }
 
 func checkOnline(t *testing.T, c *kuma.Client) {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
 	"sort"
 	"strings"
 	"syscall"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/client"
 
@@ -264,6 +266,31 @@ func TestOrchestratorStack(t *testing.T) {
 		talk(t, s.portA)
 	})
 
+	t.Run("up removes orphans of this project only", func(t *testing.T) {
+		strangers := strangers(t, s.name)
+		s.unpair(t)
+		r := Hmsdev(t, s.dir, nil, "up", "-f", s.file, "-p", s.name, "--wait-timeout", "60s")
+		if r.Code != 0 {
+			t.Fatalf("hmsdev up: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+		}
+		if !regexp.MustCompile(`(?m)^container\s+a-sidecar\s+remove\s+done.*orphan`).MatchString(r.Stdout) {
+			t.Errorf("up does not say it removed the orphan a-sidecar:\n%s", r.Stdout)
+		}
+		cs := Containers(t, s.name)
+		if _, ok := cs["a-sidecar"]; ok || cs["a"].State != "running" {
+			t.Fatalf("want a running without a-sidecar: %v", cs)
+		}
+		// a now publishes the port its sidecar held: preflight let it through.
+		if resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/actuator/health", s.portA)); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("a on its own port: %v %v", resp, err)
+		}
+		for _, id := range strangers {
+			if _, err := api.ContainerInspect(ctx, id, client.ContainerInspectOptions{}); err != nil {
+				t.Errorf("a container outside the project was removed: %v", err)
+			}
+		}
+	})
+
 	t.Run("down removes the project and nothing else", func(t *testing.T) {
 		outsideC, outsideN, outsideV := outsiders(t, s.name)
 		r := Hmsdev(t, s.dir, nil, "down", "-p", s.name, "-t", "1")
@@ -385,6 +412,39 @@ func outsiders(t *testing.T, project string) (string, string, string) {
 		api.VolumeRemove(ctx, v.Volume.Name, client.VolumeRemoveOptions{Force: true})
 	})
 	return c.ID, n.ID, v.Volume.Name
+}
+
+// unpair rewrites the compose file as hmsdev.yaml's mesh: false would: a's
+// sidecar is gone and a publishes its port itself.
+func (s *stack) unpair(t *testing.T) {
+	t.Helper()
+	b, err := os.ReadFile(s.file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := string(b)
+	i, j := strings.Index(y, "  a-sidecar:\n"), strings.Index(y, "  a:\n")
+	y = y[:i] + y[j:]
+	y = strings.Replace(y, "    network_mode: service:a-sidecar\n", fmt.Sprintf("    ports: [\"127.0.0.1:%d:8080\"]\n", s.portA), 1)
+	s.file = WriteFile(t, s.dir, "compose.yaml", y)
+}
+
+// strangers makes two containers named like a-sidecar's that an orphan
+// sweep must not touch: one without labels, one of a project whose name
+// extends this one's.
+func strangers(t *testing.T, project string) []string {
+	t.Helper()
+	ctx := context.Background()
+	var ids []string
+	for i, labels := range []map[string]string{nil, {orchestrator.LabelProject: project + "-other", orchestrator.LabelService: "a-sidecar"}} {
+		c, err := api.ContainerCreate(ctx, client.ContainerCreateOptions{Name: fmt.Sprintf("%s-a-sidecar-stranger-%d", project, i), Image: PartImage("service"), Config: &container.Config{Labels: labels}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+		t.Cleanup(func() { api.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true}) })
+	}
+	return ids
 }
 
 func projectVolumes(t *testing.T, project string) []string {

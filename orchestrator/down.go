@@ -29,7 +29,7 @@ func (e *Engine) Down(ctx context.Context, project string, o DownOptions) error 
 	if err != nil {
 		return dockerErr(err, "cannot list the containers of project "+project)
 	}
-	if err := e.removeInOrder(ctx, res.Items, o.Timeout); err != nil {
+	if err := e.removeInOrder(ctx, res.Items, o.Timeout, "removed"); err != nil {
 		return err
 	}
 	if err := e.removeNetworks(ctx, project); err != nil {
@@ -44,7 +44,8 @@ func (e *Engine) Down(ctx context.Context, project string, o DownOptions) error 
 // removeInOrder stops each container once everything that depends on it
 // (depends_on label, or a network namespace it owns) has stopped, then
 // removes it; only the stops need the order, so removals overlap.
-func (e *Engine) removeInOrder(ctx context.Context, cs []container.Summary, timeout *int) error {
+// doneDetail is what each container's progress line ends with.
+func (e *Engine) removeInOrder(ctx context.Context, cs []container.Summary, timeout *int, doneDetail string) error {
 	gone := map[string]chan struct{}{} // closed once the container has stopped
 	byService := map[string][]string{}
 	for _, c := range cs {
@@ -86,7 +87,7 @@ func (e *Engine) removeInOrder(ctx context.Context, cs []container.Summary, time
 					err = nil
 				}
 			}
-			done(err, "removed")
+			done(err, doneDetail)
 			return dockerErr(err, "cannot remove container "+name)
 		})
 	}

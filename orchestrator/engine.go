@@ -13,7 +13,7 @@ import (
 // Engine is a connection to the Docker Engine plus where progress goes.
 type Engine struct {
 	api    client.APIClient
-	events func(Event)
+	events Sink
 }
 
 // Connect reaches the engine named by DOCKER_HOST (or the default socket)
@@ -64,11 +64,4 @@ func unreachable(host string, cause error) error {
 			"or point DOCKER_HOST at a running engine; `docker info` must answer")
 }
 
-func (e *Engine) emit(ev Event) {
-	if e.events != nil {
-		if ev.Time.IsZero() {
-			ev.Time = time.Now()
-		}
-		e.events(ev)
-	}
-}
+func (e *Engine) emit(ev Event) { e.events.Emit(ev) }

@@ -17,7 +17,8 @@ import (
 
 // Preflight checks, before anything is created, that the engine answers
 // and that every port the services publish is free (or already held by
-// this project's own container for that service). Each taken port is
+// this project's own container for that service, or by an orphan that up
+// removes first). Each taken port is
 // named with the service that wants it and, where it can be found, what
 // holds it.
 func (e *Engine) Preflight(ctx context.Context, p *types.Project, services ...string) error {
@@ -46,7 +47,8 @@ func (e *Engine) Preflight(ctx context.Context, p *types.Project, services ...st
 			if err != nil {
 				continue // ranges: the engine reports those itself
 			}
-			if ours[num] == name {
+			// An orphan's port is freed before anything is created.
+			if owner, ok := ours[num]; ok && (owner == name || isOrphan(p, owner)) {
 				continue
 			}
 			host := port.HostIP
