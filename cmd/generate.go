@@ -5,7 +5,6 @@ import (
 
 	"github.com/hms-platform/hmsdev/compose"
 	"github.com/hms-platform/hmsdev/internal/ui"
-	"github.com/hms-platform/hmsdev/internal/workspace"
 )
 
 func init() {
@@ -35,7 +34,7 @@ Without an hmsdev.yaml, the built-in stack is generated into .hmsdev/.`,
 }
 
 func runGenerate(p *ui.Printer, dir string, force bool) error {
-	ws, err := workspace.Load(dir)
+	ws, err := loadWorkspace(dir)
 	if err != nil {
 		return err
 	}

@@ -24,9 +24,12 @@ func init() {
 	var api string
 	mtls := &cobra.Command{
 		Use:   "mtls strict|permissive",
-		Short: "Switch the mesh's mTLS mode: edit kuma/mesh-default.yaml and apply it",
-		Long: `mtls sets the mode of the mesh's builtin CA backend in kuma/mesh-default.yaml
-(comments and layout kept) and applies the Mesh to the running control plane.
+		Short: "Switch the mesh's mTLS mode: set it in hmsdev.yaml and kuma/mesh-default.yaml, and apply it",
+		Long: `mtls sets the mesh's mTLS mode in both places it is written: kuma.mtls in
+hmsdev.yaml and the mode of the mesh's builtin CA backend in
+kuma/mesh-default.yaml. Only those values change; comments and layout stay.
+Then it applies the Mesh to the running control plane. up and generate refuse
+a workspace where the two disagree; this command is how to make them agree.
 
 PERMISSIVE: sidecars accept mTLS and plaintext. STRICT: only mTLS, so anything
 that reaches a service without its own sidecar fails. Before going strict,
@@ -50,59 +53,34 @@ lists what would break and changes nothing, unless --force.`,
 }
 
 func runMeshMTLS(ctx context.Context, p *ui.Printer, mode, apiFlag string, force bool) error {
-	if mode != "STRICT" && mode != "PERMISSIVE" {
+	if mode != workspace.ModeStrict && mode != workspace.ModePermissive {
 		return fix.New(fmt.Sprintf("mTLS mode %q", strings.ToLower(mode)), "use hmsdev mesh mtls strict, or permissive")
 	}
-	ws, err := loadWorkspace(global.dir)
+	// Not loadWorkspace: this command is the fix for the mismatch it refuses.
+	ws, err := workspace.Load(global.dir)
 	if err != nil {
 		return err
 	}
-	if !ws.FromDisk {
-		return fix.New("there is no workspace in "+ws.Dir+": the built-in stack's mesh file is rewritten by every up, so the change would not last",
-			"run hmsdev init to write the workspace, then hmsdev mesh mtls "+strings.ToLower(mode))
-	}
-	path := ws.Path(meshFile)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fix.Wrap(err, "cannot read "+meshFile, "hmsdev init writes it; or restore it from version control")
-	}
-	updated, changed, err := kuma.SetMTLSMode(meshFile, data, mode)
+	config, mesh, err := ws.SetMTLS(mode)
 	if err != nil {
 		return err
 	}
-	api, apiErr := kumaAPIFor(apiFlag)
-	var c *kuma.Client
-	if apiErr == nil {
-		c = kuma.New(api)
-		if _, err := c.Info(ctx); err != nil {
-			apiErr = err
-		}
-	}
-	if mode == "STRICT" && !force {
-		if apiErr != nil {
-			return fix.Wrap(apiErr, "cannot check what STRICT mTLS would break: the control plane does not answer",
-				"start the stack with hmsdev up first, or pass --force to change the file anyway")
-		}
-		if broken, err := strictBreaks(ctx, c, ws); err != nil {
-			return err
-		} else if len(broken) > 0 {
-			return fix.New("STRICT mTLS would break:\n    - "+strings.Join(broken, "\n    - "),
-				"bring the missing sidecars up (hmsdev up; hmsdev status shows which are offline), or pass --force")
-		}
-	}
-	if changed {
-		info, _ := os.Stat(path)
-		if err := fsutil.WriteAtomic(path, updated, info.Mode().Perm()); err != nil {
+	c, apiErr := reachControlPlane(ctx, apiFlag)
+	if mode == workspace.ModeStrict && !force {
+		if err := strictPreflight(ctx, c, apiErr, ws); err != nil {
 			return err
 		}
-		p.Linef("%s %s: mTLS mode %s", p.Paint(ui.OK, "updated"), meshFile, mode)
 	}
+	if err := writeChanges(config, mesh); err != nil {
+		return err
+	}
+	printMTLSChanges(p, ws, mode, config, mesh)
 	if apiErr != nil {
-		p.Event(map[string]any{"kind": "kuma", "action": "mtls", "mode": mode, "file_changed": changed, "applied": false})
+		p.Event(map[string]any{"kind": "kuma", "action": "mtls", "mode": mode, "file_changed": config.Changed() || mesh.Changed(), "applied": false})
 		p.Linef("%s the control plane does not answer (%v); the next hmsdev up applies the change", p.Paint(ui.Warn, "not applied:"), apiErr)
 		return nil
 	}
-	docs, err := kuma.ParseDocuments(meshFile, updated)
+	docs, err := kuma.ParseDocuments(meshFile, mesh.New)
 	if err != nil {
 		return err
 	}
@@ -114,6 +92,79 @@ func runMeshMTLS(ctx context.Context, p *ui.Printer, mode, apiFlag string, force
 		printApplied(p, res)
 	}
 	return nil
+}
+
+// reachControlPlane returns a client for the control plane, or why it
+// cannot be reached.
+func reachControlPlane(ctx context.Context, apiFlag string) (*kuma.Client, error) {
+	api, err := kumaAPIFor(apiFlag)
+	if err != nil {
+		return nil, err
+	}
+	c := kuma.New(api)
+	if _, err := c.Info(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// strictPreflight refuses STRICT when the control plane cannot tell what
+// it would break, or when something would.
+func strictPreflight(ctx context.Context, c *kuma.Client, apiErr error, ws *workspace.Workspace) error {
+	if apiErr != nil {
+		return fix.Wrap(apiErr, "cannot check what STRICT mTLS would break: the control plane does not answer",
+			"start the stack with hmsdev up first, or pass --force to change the files anyway")
+	}
+	broken, err := strictBreaks(ctx, c, ws)
+	if err != nil {
+		return err
+	}
+	if len(broken) > 0 {
+		return fix.New("STRICT mTLS would break:\n    - "+strings.Join(broken, "\n    - "),
+			"bring the missing sidecars up (hmsdev up; hmsdev status shows which are offline), or pass --force")
+	}
+	return nil
+}
+
+// writeChanges writes the files that change. If a later write fails, the
+// earlier ones are put back: a half-done switch is the disagreement the
+// workspace check refuses.
+func writeChanges(changes ...workspace.FileChange) error {
+	for i, c := range changes {
+		if !c.Changed() {
+			continue
+		}
+		if err := writeKeepingMode(c.Path, c.New); err != nil {
+			for _, done := range changes[:i] {
+				if done.Changed() {
+					_ = writeKeepingMode(done.Path, done.Old)
+				}
+			}
+			return fix.Wrap(err, "cannot write "+c.Rel+"; nothing was changed", "check the file's permissions")
+		}
+	}
+	return nil
+}
+
+func writeKeepingMode(path string, data []byte) error {
+	perm := os.FileMode(0o644)
+	if info, err := os.Stat(path); err == nil {
+		perm = info.Mode().Perm()
+	}
+	return fsutil.WriteAtomic(path, data, perm)
+}
+
+// printMTLSChanges says which files changed, and that hmsdev.yaml was left
+// alone when it does not set kuma.mtls.
+func printMTLSChanges(p *ui.Printer, ws *workspace.Workspace, mode string, config, mesh workspace.FileChange) {
+	if config.Changed() {
+		p.Linef("%s %s: kuma.mtls %s", p.Paint(ui.OK, "updated"), config.Rel, strings.ToLower(mode))
+	} else if !ws.MTLSSet() {
+		p.Linef("%s %s does not set kuma.mtls, so %s alone sets the mode", p.Paint(ui.Dim, "note:"), config.Rel, mesh.Rel)
+	}
+	if mesh.Changed() {
+		p.Linef("%s %s: mTLS mode %s", p.Paint(ui.OK, "updated"), mesh.Rel, mode)
+	}
 }
 
 // strictBreaks lists what would stop working under STRICT mTLS: meshed

@@ -10,7 +10,7 @@ import (
 
 // This file is the workspace API for every command:
 //
-//	loadWorkspace(dir)              hmsdev.yaml (or the built-in stack), validated
+//	loadWorkspace(dir)              hmsdev.yaml (or the built-in stack), validated, mTLS one truth
 //	loadProject(dir)                that, plus the compose project; writes nothing
 //	generateProject(p, dir, force)  that, after writing the generated files that changed
 //
@@ -19,9 +19,20 @@ import (
 // down) use loadProject. Project paths are absolute; ws.Root() is where
 // kuma/ (mesh, policies, dataplanes), kong/ and docker-compose.yml live.
 
-// loadWorkspace loads and validates the workspace in dir.
+// loadWorkspace loads and validates the workspace in dir for commands that
+// generate or apply it (up, generate, the mesh phases): hmsdev.yaml's
+// kuma.mtls must agree with kuma/mesh-default.yaml, which up applies.
+// Read-only commands go through loadProject without that check, so a
+// workspace in that state can still be inspected and taken down.
 func loadWorkspace(dir string) (*workspace.Workspace, error) {
-	return workspace.Load(dir)
+	ws, err := workspace.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := ws.CheckMTLS(); err != nil {
+		return nil, err
+	}
+	return ws, nil
 }
 
 // loadProject loads the workspace in dir and builds its compose project
@@ -42,7 +53,7 @@ func loadProject(dir string) (*workspace.Workspace, *types.Project, error) {
 // content changed (refusing hand-edited ones unless force) and prints each
 // file written (with --output json: every file, as one JSON list).
 func generateProject(p *ui.Printer, dir string, force bool) (*workspace.Workspace, *types.Project, error) {
-	ws, err := workspace.Load(dir)
+	ws, err := loadWorkspace(dir)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hms-platform/hmsdev/internal/fix"
 	"github.com/hms-platform/hmsdev/internal/workspace"
+	"github.com/hms-platform/hmsdev/internal/yamledit"
 )
 
 // AddServiceOptions are add-service's flags.
@@ -149,14 +150,14 @@ func editConfig(src []byte, o AddServiceOptions) ([]byte, error) {
 	}
 	want, _ := parseEditable(src)
 	intendedConfig(want, o)
-	t := newYAMLText(src)
+	t := yamledit.New(src)
 	edits, err := configEditor{t: t, root: doc.Content[0], o: o}.edits()
 	if err != nil {
 		return nil, err
 	}
-	out := t.apply(edits)
+	out := t.Apply(edits)
 	got, err := parseEditable(out)
-	if err != nil || !sameTree(got, want) {
+	if err != nil || !yamledit.SameTree(got, want) {
 		return nil, cannotEdit(o, "inserting it as text would also change what the lines around it mean")
 	}
 	return out, nil
@@ -198,14 +199,14 @@ func intendedConfig(doc *yaml.Node, o AddServiceOptions) {
 
 // configEditor turns intendedConfig into text edits of hmsdev.yaml.
 type configEditor struct {
-	t    *yamlText
+	t    *yamledit.Text
 	root *yaml.Node // the top-level mapping
 	o    AddServiceOptions
 }
 
-func (c configEditor) edits() ([]edit, error) {
-	var edits []edit
-	i := keyIndex(c.root, "services")
+func (c configEditor) edits() ([]yamledit.Edit, error) {
+	var edits []yamledit.Edit
+	i := yamledit.KeyIndex(c.root, "services")
 	if i >= 0 {
 		services, next := c.root.Content[i+1], nextKeyLine(c.root, i, 0)
 		for _, caller := range c.o.CalledBy {
@@ -223,43 +224,43 @@ func (c configEditor) edits() ([]edit, error) {
 // addService appends the new entry after the last line of services, with
 // the indentation the file uses, after a blank line if the services are
 // separated by blank lines.
-func (c configEditor) addService(i int) (edit, error) {
+func (c configEditor) addService(i int) (yamledit.Edit, error) {
 	unit := indentUnit(c.root)
 	if i < 0 {
-		return c.t.insertAfter(c.t.lines(), append([]string{"services:"}, serviceLines(serviceNode(c.o), c.o.Name, unit, unit)...)...), nil
+		return c.t.InsertAfter(c.t.Lines(), append([]string{"services:"}, serviceLines(serviceNode(c.o), c.o.Name, unit, unit)...)...), nil
 	}
 	key, services := c.root.Content[i], c.root.Content[i+1]
-	end := c.t.lastLine(key.Line, nextKeyLine(c.root, i, 0), key.Column)
+	end := c.t.LastLine(key.Line, nextKeyLine(c.root, i, 0), key.Column)
 	switch {
 	case isEmptyNull(services):
-		return c.t.insertAfter(end, serviceLines(serviceNode(c.o), c.o.Name, key.Column-1+unit, unit)...), nil
+		return c.t.InsertAfter(end, serviceLines(serviceNode(c.o), c.o.Name, key.Column-1+unit, unit)...), nil
 	case services.Kind != yaml.MappingNode || services.Style&yaml.FlowStyle != 0:
-		return edit{}, cannotEdit(c.o, fmt.Sprintf("services: at line %d is not a block mapping", key.Line))
+		return yamledit.Edit{}, cannotEdit(c.o, fmt.Sprintf("services: at line %d is not a block mapping", key.Line))
 	}
 	lines := serviceLines(serviceNode(c.o), c.o.Name, services.Content[0].Column-1, bodyIndent(services, unit))
 	if last := services.Content[len(services.Content)-2]; len(services.Content) > 2 && c.blankBefore(last.Line) {
 		lines = append([]string{""}, lines...)
 	}
-	return c.t.insertAfter(end, lines...), nil
+	return c.t.InsertAfter(end, lines...), nil
 }
 
 // blankBefore reports whether a blank line precedes line n and the
 // comments right above it.
 func (c configEditor) blankBefore(n int) bool {
-	for n--; n > 0 && c.t.comment(n); n-- {
+	for n--; n > 0 && c.t.Comment(n); n-- {
 	}
-	return n > 0 && c.t.blank(n)
+	return n > 0 && c.t.Blank(n)
 }
 
 // addCall appends the new service to caller's calls: to a flow list
 // ([a, b]), as a new item of a block list (- a), or as a new calls: key.
-func (c configEditor) addCall(services *yaml.Node, servicesNext int, caller string) (edit, error) {
-	i := keyIndex(services, caller)
+func (c configEditor) addCall(services *yaml.Node, servicesNext int, caller string) (yamledit.Edit, error) {
+	i := yamledit.KeyIndex(services, caller)
 	if i < 0 || services.Content[i+1].Kind != yaml.MappingNode {
-		return edit{}, cannotEdit(c.o, "the entry of "+caller+" is not a mapping")
+		return yamledit.Edit{}, cannotEdit(c.o, "the entry of "+caller+" is not a mapping")
 	}
 	key, svc := services.Content[i], services.Content[i+1]
-	j := keyIndex(svc, "calls")
+	j := yamledit.KeyIndex(svc, "calls")
 	if j < 0 {
 		return c.addCallsKey(key, svc, nextKeyLine(services, i, servicesNext))
 	}
@@ -267,37 +268,37 @@ func (c configEditor) addCall(services *yaml.Node, servicesNext int, caller stri
 	at := fmt.Sprintf("the calls of %s (line %d)", caller, svc.Content[j].Line)
 	switch {
 	case calls.Kind == yaml.SequenceNode && calls.Style&yaml.FlowStyle != 0:
-		if e, ok := c.t.flowAppend(calls, c.o.Name); ok {
+		if e, ok := c.t.FlowAppend(calls, c.o.Name); ok {
 			return e, nil
 		}
 	case calls.Kind == yaml.SequenceNode && len(calls.Content) > 0:
 		last := calls.Content[len(calls.Content)-1]
-		if prefix, ok := c.t.seqItemPrefix(last); ok {
-			return c.t.insertAfter(last.Line, prefix+c.o.Name), nil
+		if prefix, ok := c.t.SeqItemPrefix(last); ok {
+			return c.t.InsertAfter(last.Line, prefix+c.o.Name), nil
 		}
 	case calls.Kind == yaml.ScalarNode && calls.ShortTag() == "!!null":
-		if e, ok := c.t.setNull(calls, "["+c.o.Name+"]"); ok {
+		if e, ok := c.t.SetNull(calls, "["+c.o.Name+"]"); ok {
 			return e, nil
 		}
 	}
-	return edit{}, cannotEdit(c.o, at+" is neither a [flow] list nor a block list of - items")
+	return yamledit.Edit{}, cannotEdit(c.o, at+" is neither a [flow] list nor a block list of - items")
 }
 
 // addCallsKey gives a caller without calls the key "calls: [NAME]", after
 // the last line of its entry (or inside its {flow mapping}).
-func (c configEditor) addCallsKey(key, svc *yaml.Node, next int) (edit, error) {
+func (c configEditor) addCallsKey(key, svc *yaml.Node, next int) (yamledit.Edit, error) {
 	entry := "calls: [" + c.o.Name + "]"
 	if svc.Style&yaml.FlowStyle != 0 {
-		if e, ok := c.t.flowAppend(svc, entry); ok {
+		if e, ok := c.t.FlowAppend(svc, entry); ok {
 			return e, nil
 		}
-		return edit{}, cannotEdit(c.o, fmt.Sprintf("the entry of %s (line %d) could not be read as a {flow mapping}", key.Value, key.Line))
+		return yamledit.Edit{}, cannotEdit(c.o, fmt.Sprintf("the entry of %s (line %d) could not be read as a {flow mapping}", key.Value, key.Line))
 	}
 	if len(svc.Content) == 0 {
-		return edit{}, cannotEdit(c.o, "the entry of "+key.Value+" is empty")
+		return yamledit.Edit{}, cannotEdit(c.o, "the entry of "+key.Value+" is empty")
 	}
 	pad := strings.Repeat(" ", svc.Content[0].Column-1)
-	return c.t.insertAfter(c.t.lastLine(key.Line, next, key.Column), pad+entry), nil
+	return c.t.InsertAfter(c.t.LastLine(key.Line, next, key.Column), pad+entry), nil
 }
 
 // serviceLines renders the entry n under the key name as block YAML lines,
@@ -321,19 +322,9 @@ func inlineValue(v *yaml.Node) string {
 		return "[" + strings.Join(items, ", ") + "]"
 	}
 	if v.ShortTag() == "!!str" {
-		return plainScalar(v.Value)
+		return yamledit.PlainScalar(v.Value)
 	}
 	return v.Value
-}
-
-// keyIndex returns the index of key in mapping m's Content, or -1.
-func keyIndex(m *yaml.Node, key string) int {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return i
-		}
-	}
-	return -1
 }
 
 // nextKeyLine is the line of the key after entry i of mapping m, or outer

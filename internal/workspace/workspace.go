@@ -35,7 +35,8 @@ type Workspace struct {
 	// File names hmsdev.yaml in error messages.
 	File string
 
-	lines map[string]int // "services.NAME.port" -> line, for errors
+	lines   map[string]int // "services.NAME.port" -> line, for errors
+	mtlsSet bool           // hmsdev.yaml sets kuma.mtls (see CheckMTLS)
 }
 
 // Root is where the workspace's files (kuma/, kong/, docker-compose.yml)
@@ -108,6 +109,9 @@ func Load(dir string) (*Workspace, error) {
 		return nil, err
 	}
 	ws.Dir, ws.FromDisk = abs, true
+	if !ws.mtlsSet {
+		ws.adoptMeshMode()
+	}
 	return ws, nil
 }
 
@@ -118,6 +122,7 @@ func Parse(data []byte, file string) (*Workspace, error) {
 	if err := decodeStrict(data, file, &ws.Config, ws.lines); err != nil {
 		return nil, err
 	}
+	ws.mtlsSet = ws.Config.Kuma.MTLS != ""
 	applyDefaults(&ws.Config)
 	if err := validate(ws); err != nil {
 		return nil, err
