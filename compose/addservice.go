@@ -85,7 +85,7 @@ func checkAddService(ws *workspace.Workspace, o *AddServiceOptions) error {
 		what, fix string
 	}{
 		{o.Port < 1 || o.Port > 65535, fmt.Sprintf("--port %d is out of range", o.Port), "give the port the app listens on, 1-65535"},
-		{slices.Contains(workspace.SidecarPorts, o.Port), fmt.Sprintf("--port %d is taken by the kuma-dp sidecar", o.Port), "give the app another port"},
+		{workspace.SidecarPortClash(o.Port) != "", "--port: " + workspace.SidecarPortClash(o.Port), "give the app another port"},
 		{o.Image != "" && o.Build != "", "--image and --build are both set", "give one: --image for a registry image, --build for a directory with a Dockerfile, neither for the demo service"},
 		{strings.ContainsAny(o.Image, " \t"), fmt.Sprintf("--image %q is not an image reference", o.Image), "give an image such as registry.example.com/hms/api:1.2"},
 		{!slices.Contains(workspace.Protocols, o.Protocol), fmt.Sprintf("--protocol %q is not supported", o.Protocol), "use one of " + strings.Join(workspace.Protocols, ", ")},

@@ -106,7 +106,7 @@ func TestAddServiceErrorsChangeNothing(t *testing.T) {
 		"sidecar clash":        {with(func(o *AddServiceOptions) { o.Name = "hms-auth-bff-sidecar" }), "-sidecar"},
 		"port out of range":    {with(func(o *AddServiceOptions) { o.Port = 70000 }), "--port 70000 is out of range"},
 		"port missing":         {with(func(o *AddServiceOptions) { o.Port = 0 }), "--port 0 is out of range"},
-		"sidecar port":         {with(func(o *AddServiceOptions) { o.Port = 9901 }), "taken by the kuma-dp sidecar"},
+		"sidecar port":         {with(func(o *AddServiceOptions) { o.Port = 9901 }), "--port: port 9901 is taken by Envoy's admin API"},
 		"image and build":      {with(func(o *AddServiceOptions) { o.Image, o.Build = "x", "y" }), "--image and --build are both set"},
 		"bad image":            {with(func(o *AddServiceOptions) { o.Image = "not an image" }), "not an image reference"},
 		"missing build dir":    {with(func(o *AddServiceOptions) { o.Build = "nope" }), "--build nope: no such directory"},

@@ -52,22 +52,6 @@ type Outbound struct {
 	Tags    map[string]string `yaml:"tags"`
 }
 
-// kumaDPPorts are the ports kuma-dp 2.5 itself takes inside the network
-// namespace it shares with the app, so neither the app, nor Envoy's inbound,
-// nor an outbound may use them (docs/real-images.md): Envoy's admin API (the
-// CP's bootstrap adminPort), the CoreDNS kuma-dp starts by default (its
-// Corefile binds ".:15053" and ".:15055", all interfaces), Envoy's DNS
-// listener, CoreDNS's Prometheus stats, and the Prometheus endpoint of the
-// default mesh's metrics backend.
-var kumaDPPorts = map[int]string{
-	9901:  "Envoy's admin API",
-	5670:  "the mesh's Prometheus metrics endpoint",
-	15053: "kuma-dp's CoreDNS",
-	15054: "Envoy's DNS listener",
-	15055: "kuma-dp's CoreDNS (NXDOMAIN server)",
-	19153: "CoreDNS's Prometheus stats",
-}
-
 // DataplaneFile is where a meshed service's dataplane lives in the workspace.
 func DataplaneFile(name string) string { return "kuma/dataplanes/" + name + ".yaml" }
 
@@ -81,7 +65,7 @@ func ServiceDataplane(cfg *workspace.Config, s *workspace.Service) Dataplane {
 		Networking: Networking{
 			Address: s.Name,
 			Inbound: []Inbound{{
-				Port:           InboundPort(s.Port),
+				Port:           workspace.InboundPort(s.Port),
 				ServicePort:    s.Port,
 				ServiceAddress: "127.0.0.1",
 				Tags:           map[string]string{TagService: s.Name, TagProtocol: s.Protocol},
@@ -140,11 +124,11 @@ func CheckDataplane(dp Dataplane) error {
 		return fmt.Errorf("dataplane %s: gateway lacks the %s tag", dp.Name, TagService)
 	}
 	used := map[int]string{}
-	for port, what := range kumaDPPorts {
+	for port, what := range workspace.SidecarPorts {
 		used[port] = what
 	}
 	for _, in := range n.Inbound {
-		if what, ok := kumaDPPorts[in.ServicePort]; ok {
+		if what, ok := workspace.SidecarPorts[in.ServicePort]; ok {
 			return fmt.Errorf("dataplane %s: the app's port %d is taken by %s in the sidecar's network namespace", dp.Name, in.ServicePort, what)
 		}
 		used[in.ServicePort] = "the app"

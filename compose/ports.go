@@ -16,10 +16,6 @@ import (
 // means the same thing everywhere.
 const firstOutboundPort = 10001
 
-// inboundOffset separates Envoy's inbound listener from the app's port: they
-// share a network namespace and Spring Boot binds 0.0.0.0 (FACTS.md).
-const inboundOffset = 10000
-
 // OutboundPort is the port on 127.0.0.1 at which any caller reaches target
 // through its sidecar.
 func OutboundPort(cfg *workspace.Config, target string) int {
@@ -29,15 +25,6 @@ func OutboundPort(cfg *workspace.Config, target string) int {
 		}
 	}
 	panic("compose: outbound port of unknown service " + target) // validation names every target
-}
-
-// InboundPort is the port Envoy listens on for a service whose app listens
-// on appPort.
-func InboundPort(appPort int) int {
-	if appPort+inboundOffset > 65535 {
-		return appPort - inboundOffset
-	}
-	return appPort + inboundOffset
 }
 
 // URLEnv is the env var that carries a target's URL: HMS_<T_UPPER_SNAKE>_URL.

@@ -33,10 +33,6 @@ var ReservedNames = []string{KumaCP, KumaDP, Kong, Zipkin, Postgres, Kafka}
 // dependableInfra are the infrastructure services depends_on may name.
 var dependableInfra = []string{Postgres, Kafka, KumaCP, Zipkin}
 
-// SidecarPorts are ports kuma-dp itself listens on inside the namespace it
-// shares with the app (Envoy admin, Prometheus metrics), so the app cannot.
-var SidecarPorts = []int{9901, 5670}
-
 var (
 	dnsLabel    = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	projectName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
@@ -140,8 +136,8 @@ func (v *validator) service(s *Service, seen map[string]bool) {
 	switch {
 	case s.Port < 1 || s.Port > 65535:
 		v.add(key(s, "port"), "set port to the port the app listens on (1-65535)", "service %s: port %d is out of range", s.Name, s.Port)
-	case s.Meshed() && slices.Contains(SidecarPorts, s.Port):
-		v.add(key(s, "port"), "move the app to another port", "service %s: port %d is taken by its kuma-dp sidecar, which shares its network namespace", s.Name, s.Port)
+	case s.Meshed() && SidecarPortClash(s.Port) != "":
+		v.add(key(s, "port"), "move the app to another port", "service %s: %s", s.Name, SidecarPortClash(s.Port))
 	}
 	if s.HostPort < -1 || s.HostPort > 65535 {
 		v.add(key(s, "host_port"), "set host_port to 1-65535, or -1 to publish nothing", "service %s: host_port %d is out of range", s.Name, s.HostPort)
