@@ -64,6 +64,7 @@ func (e *Engine) ensureImages(ctx context.Context, p *types.Project, services []
 	var g errgroup.Group
 	var errMu sync.Mutex
 	var errs []error
+	var pulls []*pullFailure
 	for _, img := range sortedKeys(jobs) {
 		j := jobs[img]
 		g.Go(func() error {
@@ -82,7 +83,11 @@ func (e *Engine) ensureImages(ctx context.Context, p *types.Project, services []
 			}
 			if err != nil {
 				errMu.Lock()
-				errs = append(errs, err)
+				if pf, ok := err.(*pullFailure); ok {
+					pulls = append(pulls, pf)
+				} else {
+					errs = append(errs, err)
+				}
 				errMu.Unlock()
 				return nil
 			}
@@ -96,6 +101,9 @@ func (e *Engine) ensureImages(ctx context.Context, p *types.Project, services []
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+	if err := pullFailures(pulls); err != nil {
+		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -130,8 +138,8 @@ func (e *Engine) imageID(ctx context.Context, ref string) (string, error) {
 	return res.ID, nil
 }
 
-// pull pulls with progress; when no registry answers, the error names the
-// image and the hmsdev.yaml key that sets it.
+// pull pulls with progress; a failure is a *pullFailure naming the image
+// and the hmsdev.yaml key that sets it, for pullFailures to report.
 func (e *Engine) pull(ctx context.Context, ref, service string, keyOf func(string) string) error {
 	done := e.step("image", ref, "pull", "for "+service)
 	err := e.pullStream(ctx, ref)
@@ -143,8 +151,7 @@ func (e *Engine) pull(ctx context.Context, ref, service string, keyOf func(strin
 	if keyOf != nil {
 		key = keyOf(service)
 	}
-	return fix.Wrap(err, fmt.Sprintf("cannot pull image %s for service %s", ref, service),
-		fmt.Sprintf("make the image available locally (docker build/load -t %s), or set %s in hmsdev.yaml to an image you have; check registry access with `docker pull %s`", ref, key, ref))
+	return &pullFailure{image: ref, service: service, key: key, err: err}
 }
 
 func (e *Engine) pullStream(ctx context.Context, ref string) error {
