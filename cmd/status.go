@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,13 +79,28 @@ func printStatus(ctx context.Context, pr *ui.Printer, eng *orchestrator.Engine, 
 }
 
 func printContainers(pr *ui.Printer, project string, states []orchestrator.ContainerState) {
+	byID := map[string]orchestrator.ContainerState{}
+	for _, s := range states {
+		byID[s.ID] = s
+	}
+	owners := map[string]bool{}
+	for _, s := range states {
+		owners[s.NamespaceOf] = true
+	}
 	rows := make([][]string, 0, len(states))
 	for _, s := range states {
 		st := ui.OK
 		if s.State != "running" || (s.Health != "" && s.Health != "healthy") {
 			st = ui.Warn
 		}
-		rows = append(rows, []string{s.Service, pr.Paint(st, stateText(s, true)), strings.Join(urls(s), " ")})
+		// A namespace owner (a sidecar) publishes its app's ports: show them
+		// on the app's row, where a user looks for the service.
+		var u []string
+		if !owners[s.ID] {
+			u = append(urls(s), urls(byID[s.NamespaceOf])...)
+			slices.Sort(u)
+		}
+		rows = append(rows, []string{s.Service, pr.Paint(st, stateText(s, true)), strings.Join(u, " ")})
 	}
 	if len(rows) == 0 {
 		pr.Linef("project %s has no containers", project)
