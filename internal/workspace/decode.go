@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/hms-platform/hmsdev/internal/fix"
+	"github.com/hms-platform/hmsdev/internal/suggest"
 )
 
 // decodeStrict decodes hmsdev.yaml into cfg. Unlike yaml's own KnownFields,
@@ -241,34 +242,13 @@ func plural(s string) string {
 }
 
 // closest returns the known key nearest to s by edit distance, if it is
-// near enough to be a plausible typo.
+// near enough to be a plausible typo (case counts: YAML keys are exact).
 func closest(s string, known []string) string {
 	best, bestDist := "", len(s)/2+2
 	for _, k := range known {
-		if d := editDistance(s, k); d < bestDist || (strings.HasPrefix(k, s) && best == "") {
+		if d := suggest.Distance(s, k); d < bestDist || (strings.HasPrefix(k, s) && best == "") {
 			best, bestDist = k, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

@@ -204,7 +204,7 @@ func (v *validator) references(s *Service) {
 		case t == s.Name:
 			v.add(key(s, "calls"), "remove it from calls", "service %s calls itself", s.Name)
 		case target == nil:
-			v.add(key(s, "calls"), "name a service defined under services:"+suggest(t, serviceNames(cfg)), "service %s calls %q, which is not a service", s.Name, t)
+			v.add(key(s, "calls"), "name a service defined under services:"+didYouMean(t, serviceNames(cfg)), "service %s calls %q, which is not a service", s.Name, t)
 		case !s.Meshed() || !target.Meshed():
 			v.add(key(s, "calls"), "remove mesh: false from both", "service %s calls %s through the mesh, but one of them has mesh: false", s.Name, t)
 		}
@@ -219,7 +219,7 @@ func (v *validator) references(s *Service) {
 		case d == Postgres && !cfg.Infra.Postgres.On(), d == Kafka && !cfg.Infra.Kafka.On():
 			v.add(key(s, "depends_on"), fmt.Sprintf("remove %s from depends_on, or turn infra.%s back on", d, d), "service %s depends on %s, which is turned off (infra.%s.enabled: false)", s.Name, d, d)
 		case v.ws.Service(d) == nil && !slices.Contains(dependableInfra, d):
-			v.add(key(s, "depends_on"), "name a service, or postgres, kafka, kuma-cp or zipkin"+suggest(d, append(serviceNames(cfg), dependableInfra...)), "service %s depends on %q, which is not a service", s.Name, d)
+			v.add(key(s, "depends_on"), "name a service, or postgres, kafka, kuma-cp or zipkin"+didYouMean(d, append(serviceNames(cfg), dependableInfra...)), "service %s depends on %q, which is not a service", s.Name, d)
 		}
 	}
 	if dup := firstDuplicate(s.DependsOn); dup != "" {
@@ -270,8 +270,8 @@ func serviceNames(c *Config) []string {
 	return names
 }
 
-// suggest returns ` (did you mean "X"?)` for a near miss, or "".
-func suggest(s string, known []string) string {
+// didYouMean returns ` (did you mean "X"?)` for a near miss, or "".
+func didYouMean(s string, known []string) string {
 	if c := closest(s, known); c != "" {
 		return fmt.Sprintf(" (did you mean %q?)", c)
 	}
