@@ -5,9 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -81,7 +82,7 @@ func Files(ws *workspace.Workspace, p *types.Project) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range sortedKeys(dps) {
+	for _, name := range slices.Sorted(maps.Keys(dps)) {
 		guarded(name, dps[name])
 	}
 	guarded(KongFile, marshal(KongConfig(&ws.Config)))
@@ -127,7 +128,7 @@ func dataplaneFiles(cfg *workspace.Config) (map[string][]byte, error) {
 func embeddedKumaFiles(ws *workspace.Workspace) []File {
 	var files []File
 	defaults := workspace.DefaultFiles()
-	for _, name := range sortedKeys(defaults) {
+	for _, name := range slices.Sorted(maps.Keys(defaults)) {
 		if strings.HasPrefix(name, "kuma/") {
 			files = append(files, File{Path: ws.Path(name), Data: defaults[name], Mode: 0o644})
 		}
@@ -287,13 +288,4 @@ func marshal(v any) []byte {
 	}
 	enc.Close()
 	return buf.Bytes()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -3,8 +3,10 @@ package compose
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hms-platform/hmsdev/internal/fix"
@@ -36,7 +38,7 @@ func Init(dir string, force bool) ([]Change, error) {
 func initFiles(dir string) ([]File, error) {
 	var files []File
 	defaults := workspace.DefaultFiles()
-	for _, name := range sortedKeys(defaults) {
+	for _, name := range slices.Sorted(maps.Keys(defaults)) {
 		files = append(files, File{Path: filepath.Join(dir, filepath.FromSlash(name)), Data: defaults[name], Mode: 0o644})
 	}
 	ws, err := workspace.Parse(workspace.DefaultConfig(), workspace.FileName)
@@ -48,7 +50,7 @@ func initFiles(dir string) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range sortedKeys(dps) {
+	for _, name := range slices.Sorted(maps.Keys(dps)) {
 		files = append(files, File{Path: ws.Path(name), Data: withHeader(dps[name]), Mode: 0o644, Guarded: true})
 	}
 	files = append(files, File{Path: ws.Path(KongFile), Data: withHeader(marshal(KongConfig(&ws.Config))), Mode: 0o644, Guarded: true})

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -32,7 +34,7 @@ func (e *Engine) Logs(ctx context.Context, project string, services []string, o 
 	}
 	want := services
 	if len(want) == 0 {
-		want = sortedKeys(byService)
+		want = slices.Sorted(maps.Keys(byService))
 	}
 	width := 0
 	for _, s := range want {

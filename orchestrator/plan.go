@@ -2,7 +2,8 @@ package orchestrator
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -60,7 +61,7 @@ func NewPlan(p *types.Project) (*Plan, error) {
 			}
 			add(Dependency{Service: owner, Condition: cond, Namespace: true})
 		}
-		for _, dep := range sortedKeys(s.DependsOn) {
+		for _, dep := range slices.Sorted(maps.Keys(s.DependsOn)) {
 			d := s.DependsOn[dep]
 			if _, ok := p.Services[dep]; !ok {
 				if !d.Required {
@@ -181,7 +182,7 @@ func topoSort(deps map[string][]Dependency) ([]string, error) {
 		order = append(order, n)
 		return nil
 	}
-	for _, n := range sortedKeys(deps) {
+	for _, n := range slices.Sorted(maps.Keys(deps)) {
 		if err := visit(n); err != nil {
 			return nil, err
 		}
@@ -198,11 +199,6 @@ func indexOf(s []string, v string) int {
 	return -1
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+// sortedKeys is m's keys in order (for images.go; elsewhere the package
+// calls slices.Sorted(maps.Keys(m)) directly).
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -3,6 +3,8 @@ package orchestrator
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	cerrdefs "github.com/containerd/errdefs"
@@ -22,7 +24,7 @@ func (e *Engine) ensureNetworks(ctx context.Context, p *types.Project, services 
 			used[key] = true
 		}
 	}
-	for _, key := range sortedKeys(used) {
+	for _, key := range slices.Sorted(maps.Keys(used)) {
 		n, ok := p.Networks[key]
 		if !ok || bool(n.External) {
 			continue
@@ -85,7 +87,7 @@ func (e *Engine) ensureVolumes(ctx context.Context, p *types.Project, services [
 			}
 		}
 	}
-	for _, key := range sortedKeys(used) {
+	for _, key := range slices.Sorted(maps.Keys(used)) {
 		v, ok := p.Volumes[key]
 		if !ok || bool(v.External) {
 			continue

@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,7 +80,7 @@ func checkDataplanes(ctx context.Context, s Stack) Result {
 		}
 		delete(byName, sc.Dataplane)
 	}
-	for _, extra := range sortedKeys(byName) {
+	for _, extra := range slices.Sorted(maps.Keys(byName)) {
 		ev = append(ev, fmt.Sprintf("%s: registered too, not part of this workspace", extra))
 	}
 	if len(bad) > 0 {
@@ -166,13 +167,4 @@ func since(t *time.Time, word string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (%s %s)", word, t.Local().Format("15:04:05"))
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
