@@ -26,16 +26,7 @@ doctor exits 1 when it finds a problem.`,
 	Example: `  hmsdev doctor
   hmsdev doctor -o json`,
 	Args: cobra.NoArgs,
-	RunE: func(cmd *cobra.Command, _ []string) error {
-		ctx, cancel := signalContext()
-		defer cancel()
-		s, closeStack, err := connectStack(ctx)
-		if err != nil {
-			return err
-		}
-		defer closeStack()
-		return reportResults(printer(cmd), checks.Doctor(ctx, s))
-	},
+	RunE: runChecks(checks.Doctor),
 }
 
 func init() { rootCmd.AddCommand(doctorCmd) }

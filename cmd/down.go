@@ -26,11 +26,7 @@ project name (-p) is enough.`,
 			ctx, cancel := signalContext()
 			defer cancel()
 			pr := printer(cmd)
-			name, err := pf.projectName(ctx, pr)
-			if err != nil {
-				return err
-			}
-			eng, r, err := connect(ctx, pr)
+			name, eng, r, err := pf.connectProjectName(ctx, pr)
 			if err != nil {
 				return err
 			}

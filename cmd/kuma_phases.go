@@ -215,18 +215,30 @@ func meshDataplanes(ws *workspace.Workspace) []string {
 	return append(names, workspace.Kong)
 }
 
-// meshApply is up's Mesh phase: with kuma-cp started, wait for it, then
-// apply the mesh and policies.
-func (u *upRun) meshApply(ctx context.Context) error {
+// meshTarget is what up's mesh phases work on: the workspace and the
+// control plane's API URL. A project without kuma-cp (e.g. up -f FILE) has
+// no mesh: then the workspace is nil, with no error, and the phase does
+// nothing.
+func (u *upRun) meshTarget() (*workspace.Workspace, string, error) {
 	if _, ok := u.project.Services[kumaCPService]; !ok {
-		return nil
+		return nil, "", nil
 	}
 	ws, err := loadWorkspace(global.dir)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	apiURL, err := kumaAPIURL(u.project)
 	if err != nil {
+		return nil, "", err
+	}
+	return ws, apiURL, nil
+}
+
+// meshApply is up's Mesh phase: with kuma-cp started, wait for it, then
+// apply the mesh and policies.
+func (u *upRun) meshApply(ctx context.Context) error {
+	ws, apiURL, err := u.meshTarget()
+	if ws == nil || err != nil {
 		return err
 	}
 	if len(u.services) > 0 {
@@ -246,15 +258,8 @@ func (u *upRun) meshApply(ctx context.Context) error {
 // meshDataplanes is up's last phase: every dataplane of what was started
 // is online.
 func (u *upRun) meshDataplanes(ctx context.Context) error {
-	if _, ok := u.project.Services[kumaCPService]; !ok {
-		return nil
-	}
-	ws, err := loadWorkspace(global.dir)
-	if err != nil {
-		return err
-	}
-	apiURL, err := kumaAPIURL(u.project)
-	if err != nil {
+	ws, apiURL, err := u.meshTarget()
+	if ws == nil || err != nil {
 		return err
 	}
 	names := meshDataplanes(ws)

@@ -26,11 +26,7 @@ recreated with it, so it never keeps a dead network.`,
 			ctx, cancel := signalContext()
 			defer cancel()
 			pr := printer(cmd)
-			p, err := pf.project(ctx, pr, true)
-			if err != nil {
-				return err
-			}
-			eng, r, err := connect(ctx, pr)
+			p, eng, r, err := pf.connectProject(ctx, pr)
 			if err != nil {
 				return err
 			}

@@ -32,11 +32,7 @@ mesh part is missing. With -o json both parts are one JSON document.`,
 			ctx, cancel := signalContext()
 			defer cancel()
 			pr := printer(cmd)
-			name, err := pf.projectName(ctx, pr)
-			if err != nil {
-				return err
-			}
-			eng, r, err := connect(ctx, pr)
+			name, eng, r, err := pf.connectProjectName(ctx, pr)
 			if err != nil {
 				return err
 			}

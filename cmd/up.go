@@ -69,6 +69,34 @@ func (f *projectFlags) projectName(ctx context.Context, pr *ui.Printer) (string,
 	return p.Name, nil
 }
 
+// connectProject loads the project, writing the workspace's generated
+// files first (up and restart mount them), then reaches the engine.
+func (f *projectFlags) connectProject(ctx context.Context, pr *ui.Printer) (*types.Project, *orchestrator.Engine, *progress.Renderer, error) {
+	p, err := f.project(ctx, pr, true)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	eng, r, err := connect(ctx, pr)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p, eng, r, nil
+}
+
+// connectProjectName finds the project's name (projectName), then reaches
+// the engine: down and status work from labels alone.
+func (f *projectFlags) connectProjectName(ctx context.Context, pr *ui.Printer) (string, *orchestrator.Engine, *progress.Renderer, error) {
+	name, err := f.projectName(ctx, pr)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	eng, r, err := connect(ctx, pr)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return name, eng, r, nil
+}
+
 // connect reaches the engine with events going to a progress renderer.
 func connect(ctx context.Context, pr *ui.Printer) (*orchestrator.Engine, *progress.Renderer, error) {
 	r := progress.New(pr)
@@ -179,11 +207,7 @@ everything as it is for inspection.`,
 			ctx, cancel := signalContext()
 			defer cancel()
 			pr := printer(cmd)
-			p, err := pf.project(ctx, pr, true)
-			if err != nil {
-				return err
-			}
-			eng, r, err := connect(ctx, pr)
+			p, eng, r, err := pf.connectProject(ctx, pr)
 			if err != nil {
 				return err
 			}

@@ -35,21 +35,24 @@ verify exits 1 when any check fails.`,
 	Example: `  hmsdev verify
   hmsdev verify -o json | jq 'select(.status=="FAIL")'`,
 	Args: cobra.NoArgs,
-	RunE: runVerify,
+	RunE: runChecks(checks.Verify),
 }
 
 func init() { rootCmd.AddCommand(verifyCmd) }
 
-func runVerify(cmd *cobra.Command, _ []string) error {
-	ctx, cancel := signalContext()
-	defer cancel()
-	s, closeStack, err := connectStack(ctx)
-	if err != nil {
-		return err
+// runChecks is verify's and doctor's RunE: reach the running stack, run
+// the checks on it, report their results.
+func runChecks(run func(context.Context, checks.Stack) []checks.Result) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		ctx, cancel := signalContext()
+		defer cancel()
+		s, closeStack, err := connectStack(ctx)
+		if err != nil {
+			return err
+		}
+		defer closeStack()
+		return reportResults(printer(cmd), run(ctx, s))
 	}
-	defer closeStack()
-	results := checks.Verify(ctx, s)
-	return reportResults(printer(cmd), results)
 }
 
 // connectStack loads the workspace and reaches the running stack's parts.
