@@ -58,28 +58,21 @@ services:
 `, s.project, PartImage("kuma-cp"), apiPort, port(), PartImage("kuma-dp"), PartImage("kong"), s.kong, port(),
 		PartImage("zipkin"), port(), port(), port())
 	// init writes kuma/ (mesh, policies) and kong/; then the stack is ours.
-	if r := Hmsdev(t, s.dir, nil, "init"); r.Code != 0 {
-		t.Fatalf("init: %s%s", r.Stdout, r.Stderr)
-	}
+	MustHmsdev(t, s.dir, "init")
 	WriteFile(t, s.dir, "hmsdev.yaml", y)
 	return s
 }
 
 func (s *meshStack) up(t *testing.T, args ...string) Result {
 	t.Helper()
-	r := Hmsdev(t, s.dir, nil, append([]string{"up", "--wait-timeout", "60s"}, args...)...)
-	if r.Code != 0 {
-		t.Fatalf("hmsdev up: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
-	}
-	return r
+	return MustHmsdev(t, s.dir, append([]string{"up", "--wait-timeout", "60s"}, args...)...)
 }
 
 // throughMesh asks, from hms-auth-bff's namespace, 127.0.0.1:<its outbound
 // for the workflow> and returns the answer.
 func (s *meshStack) throughMesh(t *testing.T) string {
 	t.Helper()
-	bff := Containers(t, s.project)["hms-auth-bff"]
-	out, _ := Exec(t, bff.ID, "/hmsdev", "demo-service", "fetch", "http://127.0.0.1:10002/api/v1/ping")
+	out, _ := Exec(t, ContainerID(t, s.project, "hms-auth-bff"), "/hmsdev", "demo-service", "fetch", "http://127.0.0.1:10002/api/v1/ping")
 	return out
 }
 
@@ -87,8 +80,7 @@ func (s *meshStack) throughMesh(t *testing.T) string {
 // 10000) directly from hms-auth-bff's namespace, in plaintext.
 func (s *meshStack) bypassingMesh(t *testing.T) string {
 	t.Helper()
-	bff := Containers(t, s.project)["hms-auth-bff"]
-	out, _ := Exec(t, bff.ID, "/hmsdev", "demo-service", "fetch", "http://hms-onboarding-workflow:18081/api/v1/ping")
+	out, _ := Exec(t, ContainerID(t, s.project, "hms-auth-bff"), "/hmsdev", "demo-service", "fetch", "http://hms-onboarding-workflow:18081/api/v1/ping")
 	return out
 }
 
@@ -107,18 +99,6 @@ func (s *meshStack) viaKong(t *testing.T) string {
 // fromWorkflow reports whether an answer came from the workflow's echo.
 func fromWorkflow(out string) bool {
 	return strings.Contains(strings.ReplaceAll(out, " ", ""), `"service":"hms-onboarding-workflow"`)
-}
-
-// eventually retries f for up to d.
-func eventually(d time.Duration, f func() bool) bool {
-	for end := time.Now().Add(d); ; time.Sleep(250 * time.Millisecond) {
-		if f() {
-			return true
-		}
-		if time.Now().After(end) {
-			return false
-		}
-	}
 }
 
 func TestKumaMesh(t *testing.T) {
@@ -185,10 +165,7 @@ func TestKumaMesh(t *testing.T) {
 	t.Run("apply errors", func(t *testing.T) { applyErrors(t, s) })
 
 	// STRICT: the mesh says so and the call through the mesh still works.
-	r = Hmsdev(t, s.dir, nil, "mesh", "mtls", "strict")
-	if r.Code != 0 {
-		t.Fatalf("mesh mtls strict: %s%s", r.Stdout, r.Stderr)
-	}
+	MustHmsdev(t, s.dir, "mesh", "mtls", "strict")
 	m, _ = c.Mesh(ctx, "default")
 	if kuma.MTLSMode(m) != "STRICT" {
 		t.Fatalf("mesh after strict: %v", m)
@@ -330,9 +307,7 @@ spec:
 func TestKumaControlPlaneNeverReady(t *testing.T) {
 	requirePart(t, "kuma-cp", "kuma-dp", "kong", "zipkin")
 	s := newMeshStack(t)
-	if r := Hmsdev(t, s.dir, nil, "generate"); r.Code != 0 {
-		t.Fatalf("generate: %s%s", r.Stdout, r.Stderr)
-	}
+	MustHmsdev(t, s.dir, "generate")
 	data, err := os.ReadFile(filepath.Join(s.dir, "docker-compose.yml"))
 	if err != nil {
 		t.Fatal(err)

@@ -235,6 +235,38 @@ func Hmsdev(t testing.TB, dir string, env []string, args ...string) Result {
 	return r
 }
 
+// MustHmsdev runs hmsdev like Hmsdev and fails the test unless it exits 0.
+func MustHmsdev(t testing.TB, dir string, args ...string) Result {
+	t.Helper()
+	r := Hmsdev(t, dir, nil, args...)
+	if r.Code != 0 {
+		t.Fatalf("hmsdev %s: exit %d\n%s\n%s", strings.Join(args, " "), r.Code, r.Stdout, r.Stderr)
+	}
+	return r
+}
+
+// eventually retries f for up to d and reports whether it came true.
+func eventually(d time.Duration, f func() bool) bool {
+	for end := time.Now().Add(d); ; time.Sleep(250 * time.Millisecond) {
+		if f() {
+			return true
+		}
+		if time.Now().After(end) {
+			return false
+		}
+	}
+}
+
+// eventuallyOK retries f until it returns "" and fails the test with f's
+// last message if that has not happened within d.
+func eventuallyOK(t testing.TB, d time.Duration, f func() string) {
+	t.Helper()
+	var msg string
+	if !eventually(d, func() bool { msg = f(); return msg == "" }) {
+		t.Fatal(msg)
+	}
+}
+
 var projectSeq atomic.Int64
 
 // UniqueProject returns a project name no other test (or run) uses, and
@@ -321,6 +353,17 @@ func Containers(t testing.TB, project string) map[string]container.Summary {
 		out[c.Labels[orchestrator.LabelService]] = c
 	}
 	return out
+}
+
+// ContainerID returns the ID of the project's container of service, failing
+// the test when there is none.
+func ContainerID(t testing.TB, project, service string) string {
+	t.Helper()
+	c, ok := Containers(t, project)[service]
+	if !ok {
+		t.Fatalf("no container of %s", service)
+	}
+	return c.ID
 }
 
 // Inspect returns docker inspect of a container.

@@ -247,10 +247,7 @@ func TestOrchestratorStack(t *testing.T) {
 	t.Run("hmsdev restart after an image rebuild recreates the app only", func(t *testing.T) {
 		before := snapshot(t, s.name)
 		rebuildApp(t, s.appImage, "2")
-		r := Hmsdev(t, s.dir, nil, "restart", "a", "-f", s.file, "-p", s.name)
-		if r.Code != 0 {
-			t.Fatalf("hmsdev restart a: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
-		}
+		MustHmsdev(t, s.dir, "restart", "a", "-f", s.file, "-p", s.name)
 		after := snapshot(t, s.name)
 		if after["a"].ID == before["a"].ID || after["a"].ImageID == before["a"].ImageID {
 			t.Fatalf("a not recreated from the new image: %v -> %v", before["a"], after["a"])
@@ -269,10 +266,7 @@ func TestOrchestratorStack(t *testing.T) {
 	t.Run("up removes orphans of this project only", func(t *testing.T) {
 		strangers := strangers(t, s.name)
 		s.unpair(t)
-		r := Hmsdev(t, s.dir, nil, "up", "-f", s.file, "-p", s.name, "--wait-timeout", "60s")
-		if r.Code != 0 {
-			t.Fatalf("hmsdev up: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
-		}
+		r := MustHmsdev(t, s.dir, "up", "-f", s.file, "-p", s.name, "--wait-timeout", "60s")
 		if !regexp.MustCompile(`(?m)^container\s+a-sidecar\s+remove\s+done.*orphan`).MatchString(r.Stdout) {
 			t.Errorf("up does not say it removed the orphan a-sidecar:\n%s", r.Stdout)
 		}
@@ -293,10 +287,7 @@ func TestOrchestratorStack(t *testing.T) {
 
 	t.Run("down removes the project and nothing else", func(t *testing.T) {
 		outsideC, outsideN, outsideV := outsiders(t, s.name)
-		r := Hmsdev(t, s.dir, nil, "down", "-p", s.name, "-t", "1")
-		if r.Code != 0 {
-			t.Fatalf("hmsdev down: %d\n%s", r.Code, r.Stderr)
-		}
+		MustHmsdev(t, s.dir, "down", "-p", s.name, "-t", "1")
 		if left := Containers(t, s.name); len(left) != 0 {
 			t.Fatalf("containers left: %v", left)
 		}
@@ -317,9 +308,7 @@ func TestOrchestratorStack(t *testing.T) {
 		if _, err := api.VolumeInspect(ctx, outsideV, client.VolumeInspectOptions{}); err != nil {
 			t.Errorf("outside volume removed: %v", err)
 		}
-		if r := Hmsdev(t, s.dir, nil, "down", "-p", s.name, "--volumes"); r.Code != 0 {
-			t.Fatalf("hmsdev down --volumes: %d\n%s", r.Code, r.Stderr)
-		}
+		MustHmsdev(t, s.dir, "down", "-p", s.name, "--volumes")
 		if vols := projectVolumes(t, s.name); len(vols) != 0 {
 			t.Fatalf("volumes left after --volumes: %v", vols)
 		}

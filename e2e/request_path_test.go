@@ -10,10 +10,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -38,9 +40,7 @@ func newPathStack(t *testing.T, prefix string) *pathStack {
 	t.Helper()
 	requirePart(t, "kuma-cp", "kuma-dp", "kong", "zipkin")
 	s := &pathStack{dir: t.TempDir(), project: UniqueProject(t, prefix), kong: FreePort(t, 40000, 50000)}
-	if r := Hmsdev(t, s.dir, nil, "init"); r.Code != 0 {
-		t.Fatalf("init: %s%s", r.Stdout, r.Stderr)
-	}
+	MustHmsdev(t, s.dir, "init")
 	probe := func(url string) string {
 		return fmt.Sprintf("\n    healthcheck:\n      test: [\"CMD\", \"/standin\", \"probe\", %q]\n      interval: 1s", url)
 	}
@@ -92,9 +92,7 @@ func (s *pathStack) run(t *testing.T, args ...string) Result {
 
 func (s *pathStack) up(t *testing.T) {
 	t.Helper()
-	if r := s.run(t, "up"); r.Code != 0 {
-		t.Fatalf("hmsdev up: exit %d\n%s%s", r.Code, r.Stdout, r.Stderr)
-	}
+	MustHmsdev(t, s.dir, "up")
 }
 
 // post sends the seed's request through Kong and decodes the echo.
@@ -139,31 +137,6 @@ type pathCheck struct {
 
 func (c pathCheck) says(s string) bool {
 	return strings.Contains(strings.Join(c.Evidence, "\n")+"\n"+c.Fix, s)
-}
-
-// pathEventually retries f until it returns "" or the deadline passes.
-func pathEventually(t *testing.T, d time.Duration, f func() string) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		msg := f()
-		if msg == "" {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal(msg)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
-}
-
-func pathContainer(t *testing.T, project, service string) string {
-	t.Helper()
-	c, ok := Containers(t, project)[service]
-	if !ok {
-		t.Fatalf("no container of %s", service)
-	}
-	return c.ID
 }
 
 func TestRequestPath(t *testing.T) {
@@ -219,7 +192,7 @@ func TestRequestPath(t *testing.T) {
 		}
 		defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
 		n := 0
-		pathEventually(t, 20*time.Second, func() string {
+		eventuallyOK(t, 20*time.Second, func() string {
 			n++
 			trace := fmt.Sprintf("follow-%d", n)
 			s.post(t, "/api/auth/onboarding/start", trace)
@@ -236,10 +209,10 @@ func TestRequestPath(t *testing.T) {
 
 	t.Run("a stopped workflow sidecar fails service-to-service and dataplanes", func(t *testing.T) {
 		zero := 0
-		if _, err := api.ContainerStop(context.Background(), pathContainer(t, s.project, "hms-onboarding-workflow-sidecar"), client.ContainerStopOptions{Timeout: &zero}); err != nil {
+		if _, err := api.ContainerStop(context.Background(), ContainerID(t, s.project, "hms-onboarding-workflow-sidecar"), client.ContainerStopOptions{Timeout: &zero}); err != nil {
 			t.Fatal(err)
 		}
-		pathEventually(t, 20*time.Second, func() string {
+		eventuallyOK(t, 20*time.Second, func() string {
 			rs, code, out := s.checkResults(t, "verify")
 			if code == 0 || rs["dataplanes"].Status != "FAIL" || !rs["dataplanes"].says("offline or missing: hms-onboarding-workflow") ||
 				rs["service-to-service"].Status != "FAIL" || !rs["service-to-service"].says("hms-auth-bff -> hms-onboarding-workflow") {
@@ -248,7 +221,7 @@ func TestRequestPath(t *testing.T) {
 			return ""
 		})
 		s.up(t) // starts the sidecar again, and the app in its namespace
-		pathEventually(t, 30*time.Second, func() string {
+		eventuallyOK(t, 30*time.Second, func() string {
 			if _, code, out := s.checkResults(t, "verify"); code != 0 {
 				return "verify after up:\n" + out
 			}
@@ -267,7 +240,7 @@ func TestRequestPath(t *testing.T) {
 		}
 		WriteFile(t, s.dir, "broken-compose.yml", broken)
 		s.run(t, "up", "-f", "broken-compose.yml", "-p", s.project, "--wait-timeout", "5s") // fails: the sidecar never connects
-		pathEventually(t, 20*time.Second, func() string {
+		eventuallyOK(t, 20*time.Second, func() string {
 			rs, code, out := s.checkResults(t, "doctor")
 			f := rs["sidecar:hms-onboarding-workflow"]
 			if code == 0 || f.Status != "PROBLEM" || !strings.Contains(f.Title, "hms-onboarding-workflow-sidecar") ||
@@ -279,11 +252,9 @@ func TestRequestPath(t *testing.T) {
 	})
 
 	t.Run("down leaves nothing of the project", func(t *testing.T) {
-		if r := s.run(t, "down"); r.Code != 0 {
-			t.Fatalf("down: %s%s", r.Stdout, r.Stderr)
-		}
+		MustHmsdev(t, s.dir, "down")
 		if cs := Containers(t, s.project); len(cs) != 0 {
-			t.Errorf("containers left: %v", pathKeys(cs))
+			t.Errorf("containers left: %v", slices.Sorted(maps.Keys(cs)))
 		}
 		nets, err := api.NetworkList(context.Background(), client.NetworkListOptions{Filters: client.Filters{}.Add("label", orchestrator.LabelProject+"="+s.project)})
 		if err != nil || len(nets.Items) != 0 {
@@ -295,9 +266,7 @@ func TestRequestPath(t *testing.T) {
 func TestAddServiceJoinsTheRequestPath(t *testing.T) {
 	s := newPathStack(t, "billing")
 	s.up(t)
-	if r := s.run(t, "add-service", "billing", "--port", "8080", "--called-by", "hms-onboarding-workflow", "--route", "/api/billing"); r.Code != 0 {
-		t.Fatalf("add-service: %s%s", r.Stdout, r.Stderr)
-	}
+	MustHmsdev(t, s.dir, "add-service", "billing", "--port", "8080", "--called-by", "hms-onboarding-workflow", "--route", "/api/billing")
 	// billing's port 8080 would be published on 127.0.0.1:8080; keep this
 	// test off the machine's common ports.
 	f, err := os.OpenFile(filepath.Join(s.dir, "hmsdev.yaml"), os.O_APPEND|os.O_WRONLY, 0)
@@ -347,14 +316,6 @@ func pathContainsLine(out, prefix, s string) bool {
 		}
 	}
 	return false
-}
-
-func pathKeys[V any](m map[string]V) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // pathSyncBuf collects a child's output while the test reads it.
