@@ -2,10 +2,7 @@
 // it, and the original error from Docker, Kuma or the OS underneath.
 package fix
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
 
 // Error is an error a user can act on.
 type Error struct {
@@ -33,11 +30,6 @@ func New(what, fix string) *Error { return &Error{What: what, Fix: fix} }
 // Wrap returns an Error that keeps cause underneath.
 func Wrap(cause error, what, fix string) *Error {
 	return &Error{What: what, Fix: fix, Cause: cause}
-}
-
-// Errorf formats What; Fix and Cause can be set on the result.
-func Errorf(format string, args ...any) *Error {
-	return &Error{What: fmt.Sprintf(format, args...)}
 }
 
 // As returns the first *Error in err's chain.

@@ -60,10 +60,6 @@ func (w *Workspace) DemoDir() string { return filepath.Join(w.Dir, StateDir, "de
 // ComposeFile is the generated docker-compose.yml.
 func (w *Workspace) ComposeFile() string { return w.Path("docker-compose.yml") }
 
-// Line returns the line in hmsdev.yaml where the dotted key path is set
-// (e.g. "services.hms-auth-bff.port"), or 0 if unknown.
-func (w *Workspace) Line(path string) int { return w.lines[path] }
-
 // Where formats "hmsdev.yaml:LINE" for the key path, for error messages.
 func (w *Workspace) Where(path string) string {
 	if l := w.lines[path]; l > 0 {

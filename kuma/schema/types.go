@@ -97,17 +97,6 @@ func Policies() []*Type {
 	return out
 }
 
-// Checked returns the names of the types whose fields hmsdev checks.
-func Checked() []string {
-	var out []string
-	for _, t := range types {
-		if t.Fields != nil {
-			out = append(out, t.Name)
-		}
-	}
-	return out
-}
-
 // Suggest names the type that a wrong name most likely meant: a known
 // replacement, a case-insensitive match, or the closest spelling.
 func Suggest(name string) string {
