@@ -2,8 +2,9 @@ package compose
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -381,12 +382,7 @@ func hostPort(host, container int) []types.ServicePortConfig {
 // would only fail once half the stack is up.
 func checkPublishedPorts(p *types.Project) error {
 	owner := map[string]string{}
-	names := make([]string, 0, len(p.Services))
-	for name := range p.Services {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(p.Services)) {
 		for _, port := range p.Services[name].Ports {
 			if other, ok := owner[port.Published]; ok {
 				return fix.New(fmt.Sprintf("127.0.0.1:%s is published by both %s and %s", port.Published, other, name),

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -191,12 +193,7 @@ func defaultPolicies() ([]kuma.Document, error) {
 // publishedPorts lists every port the project publishes, by service.
 func publishedPorts(p *types.Project) []Port {
 	var out []Port
-	names := make([]string, 0, len(p.Services))
-	for name := range p.Services {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(p.Services)) {
 		for _, pc := range p.Services[name].Ports {
 			host, err := strconv.Atoi(pc.Published)
 			if err != nil || host == 0 {

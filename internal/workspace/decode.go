@@ -2,8 +2,9 @@ package workspace
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -143,11 +144,7 @@ func (d decoder) services(n *yaml.Node, v reflect.Value, path string) error {
 }
 
 func (d decoder) unknownKey(k *yaml.Node, path string, fields map[string]int) error {
-	known := make([]string, 0, len(fields))
-	for name := range fields {
-		known = append(known, name)
-	}
-	sort.Strings(known)
+	known := slices.Sorted(maps.Keys(fields))
 	what := fmt.Sprintf("%s:%d: unknown key %q %s", d.file, k.Line, k.Value, where(path))
 	hint := "known keys here: " + strings.Join(known, ", ")
 	if s := closest(k.Value, known); s != "" {
