@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -65,7 +67,7 @@ func (e *Engine) ensureImages(ctx context.Context, p *types.Project, services []
 	var errMu sync.Mutex
 	var errs []error
 	var pulls []*pullFailure
-	for _, img := range sortedKeys(jobs) {
+	for _, img := range slices.Sorted(maps.Keys(jobs)) {
 		j := jobs[img]
 		g.Go(func() error {
 			id, err := e.imageID(ctx, img)

@@ -198,7 +198,3 @@ func indexOf(s []string, v string) int {
 	}
 	return -1
 }
-
-// sortedKeys is m's keys in order (for images.go; elsewhere the package
-// calls slices.Sorted(maps.Keys(m)) directly).
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
