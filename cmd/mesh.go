@@ -19,6 +19,8 @@ func init() {
 	mesh := &cobra.Command{
 		Use:   "mesh",
 		Short: "Manage the Kuma mesh",
+		Example: `  hmsdev mesh mtls strict       # refuse plaintext between services (checks nothing would break)
+  hmsdev mesh mtls permissive   # accept plaintext again`,
 	}
 	var force bool
 	var api string
