@@ -146,7 +146,11 @@ func (r *run) waitDependency(ctx context.Context, service string, d Dependency) 
 	}
 	id, _, health, err := dep.outcome()
 	if err != nil {
-		return fmt.Errorf("service %s not started: its dependency %s failed", service, d.Service)
+		// dep's own goroutine returns its failure to the group, which then
+		// cancels ctx. Returning an error of our own here could beat it
+		// and hide the failure (and its logs) behind "its dependency failed".
+		<-ctx.Done()
+		return ctx.Err()
 	}
 	switch d.Condition {
 	case types.ServiceConditionHealthy:
