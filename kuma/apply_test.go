@@ -2,6 +2,7 @@ package kuma
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -222,5 +223,25 @@ func TestRequestForIsJSONPut(t *testing.T) {
 	req, _ = RequestFor(mustParse(t, "m.yaml", meshYAML)[0])
 	if req.Path != "/meshes/default" {
 		t.Fatalf("mesh path %s", req.Path)
+	}
+}
+
+// Kuma 2.5's error body carries the deprecated details as a string beside
+// detail; an older control plane names fields only in causes. Both read.
+func TestAPIErrorBodies(t *testing.T) {
+	for name, body := range map[string]string{
+		"std-errors": `{"type":"/std-errors","status":400,"title":"Bad Request","detail":"Resource is not valid",
+			"invalid_parameters":[{"field":"spec.to[0].default.http.numRetries","reason":"must be an integer"}],
+			"details":"Resource is not valid","causes":[{"field":"spec.to[0].default.http.numRetries","message":"must be an integer"}]}`,
+		"causes only": `{"title":"Could not process a resource","details":"Resource is not valid",
+			"causes":[{"field":"spec.to[0].default.http.numRetries","message":"must be an integer"}]}`,
+	} {
+		ae := &APIError{Status: 400}
+		if err := json.Unmarshal([]byte(body), ae); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		if f := ae.Fields(); len(f) != 1 || f[0].Field != "spec.to[0].default.http.numRetries" || f[0].Reason != "must be an integer" {
+			t.Errorf("%s: fields %+v", name, f)
+		}
 	}
 }

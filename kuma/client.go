@@ -37,14 +37,18 @@ func (c *Client) URL() string { return c.base }
 // ErrNotFound is returned by reads of a resource that does not exist.
 var ErrNotFound = errors.New("not found")
 
-// APIError is a non-2xx answer, with Kuma's error body when it sent one.
+// APIError is a non-2xx answer, with Kuma's error body when it sent one:
+// {"type":"/std-errors","status","title","detail","invalid_parameters":[{"field","reason"}]},
+// plus the deprecated "details" (a string, the same as detail) and
+// "causes" ([{"field","message"}]) that Kuma still sends beside them and
+// older control planes send alone.
 type APIError struct {
 	Method, Path string
 	Status       int
 	Title        string     `json:"title"`
 	Detail       string     `json:"detail"`
 	Invalid      []FieldWhy `json:"invalid_parameters"`
-	Details      []FieldWhy `json:"details"` // older CPs put the fields here
+	Causes       []cause    `json:"causes"`
 	Body         string     `json:"-"`
 }
 
@@ -52,6 +56,12 @@ type APIError struct {
 type FieldWhy struct {
 	Field  string `json:"field"`
 	Reason string `json:"reason"`
+}
+
+// cause is one entry of the deprecated causes list.
+type cause struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
 }
 
 func (e *APIError) Error() string {
@@ -76,7 +86,11 @@ func (e *APIError) Fields() []FieldWhy {
 	if len(e.Invalid) > 0 {
 		return e.Invalid
 	}
-	return e.Details
+	out := make([]FieldWhy, 0, len(e.Causes))
+	for _, c := range e.Causes {
+		out = append(out, FieldWhy{Field: c.Field, Reason: c.Message})
+	}
+	return out
 }
 
 // do sends one request and returns the body of a 2xx answer; others become
