@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/moby/api/types/container"
@@ -85,5 +86,23 @@ func TestUpReportsTheFailureNotADependent(t *testing.T) {
 		if !errors.As(err, &sf) || sf.Service != "bad" {
 			t.Fatalf("up's error is not bad's failure: %v", err)
 		}
+	}
+}
+
+// hangingEngine never answers an inspect until the caller gives up.
+type hangingEngine struct{ fakeEngine }
+
+func (h *hangingEngine) ContainerInspect(ctx context.Context, _ string, _ client.ContainerInspectOptions) (client.ContainerInspectResult, error) {
+	<-ctx.Done()
+	return client.ContainerInspectResult{}, ctx.Err()
+}
+
+// A wait ends at its timeout even when the engine stops answering.
+func TestWaitTimeoutBoundsAHangingEngine(t *testing.T) {
+	e := NewWithClient(&hangingEngine{}, nil)
+	_, err := e.waitFor(context.Background(), "svc", "0123456789abcdef", 50*time.Millisecond, "ready", readyCheck)
+	var sf *ServiceFailure
+	if !errors.As(err, &sf) || !strings.Contains(sf.Reason, "did not become ready within 50ms") || sf.Container != "0123456789ab" {
+		t.Fatalf("want a timeout failure naming the container, got %v", err)
 	}
 }

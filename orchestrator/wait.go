@@ -27,34 +27,37 @@ const (
 )
 
 // waitFor polls container id until check says ready or failed, ctx ends,
-// or timeout passes. On failure it returns a ServiceFailure with the
-// container's last 20 log lines.
+// or timeout passes; the timeout bounds the engine calls too, so an engine
+// that stops answering cannot hold up past it. On failure it returns a
+// ServiceFailure with the container's last 20 log lines.
 func (e *Engine) waitFor(ctx context.Context, service, id string, timeout time.Duration, what string,
 	check func(c container.InspectResponse) (readiness, string)) (container.InspectResponse, error) {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
+	wctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
+	last := container.InspectResponse{ID: id}
 	for {
-		res, err := e.api.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
-		if err != nil {
-			if ctx.Err() != nil {
-				return res.Container, ctx.Err()
+		res, err := e.api.ContainerInspect(wctx, id, client.ContainerInspectOptions{})
+		switch {
+		case ctx.Err() != nil:
+			return last, ctx.Err()
+		case err == nil:
+			last = res.Container
+			switch state, reason := check(last); state {
+			case isReady:
+				return last, nil
+			case hasFailed:
+				return last, e.failure(ctx, service, last, reason)
 			}
-			return res.Container, dockerErr(err, "cannot inspect the container of "+service)
-		}
-		state, reason := check(res.Container)
-		switch state {
-		case isReady:
-			return res.Container, nil
-		case hasFailed:
-			return res.Container, e.failure(ctx, service, res.Container, reason)
+		case wctx.Err() == nil:
+			return last, dockerErr(err, "cannot inspect the container of "+service)
 		}
 		select {
 		case <-ctx.Done():
-			return res.Container, ctx.Err()
-		case <-deadline.C:
-			return res.Container, e.failure(ctx, service, res.Container, fmt.Sprintf("did not become %s within %s%s", what, timeout, lastProbe(res.Container)))
+			return last, ctx.Err()
+		case <-wctx.Done():
+			return last, e.failure(ctx, service, last, fmt.Sprintf("did not become %s within %s%s", what, timeout, lastProbe(last)))
 		case <-tick.C:
 		}
 	}
@@ -122,6 +125,9 @@ func lastProbe(c container.InspectResponse) string {
 // failure builds the ServiceFailure for a container, with its last logs.
 func (e *Engine) failure(ctx context.Context, service string, c container.InspectResponse, reason string) error {
 	name := strings.TrimPrefix(c.Name, "/")
+	if name == "" {
+		name = shortID(c.ID) // never inspected: the engine did not answer
+	}
 	if ctx.Err() != nil {
 		ctx = context.Background() // still fetch the logs the user needs
 	}
