@@ -69,7 +69,7 @@ func runApply(cmd *cobra.Command, o applyOptions) error {
 		printRequests(p, reqs)
 		return nil
 	}
-	api, err := kumaAPIFor(o.api)
+	api, err := kumaAPIFor(o.api, nil)
 	if err != nil {
 		return err
 	}

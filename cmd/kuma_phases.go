@@ -25,6 +25,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/hms-platform/hmsdev/compose"
 	"github.com/hms-platform/hmsdev/internal/fix"
 	"github.com/hms-platform/hmsdev/internal/ui"
 	"github.com/hms-platform/hmsdev/internal/workspace"
@@ -323,15 +324,22 @@ func relTo(root, path string) string {
 }
 
 // kumaAPIFor resolves the control plane's API for commands run outside
-// up: the --api flag, else HMSDEV_KUMA_API, else the workspace's project.
-func kumaAPIFor(flag string) (string, error) {
+// up: the --api flag, else HMSDEV_KUMA_API, else the project of ws (the
+// workspace in --dir, loaded here when the command has not loaded it).
+func kumaAPIFor(flag string, ws *workspace.Workspace) (string, error) {
 	if flag != "" {
 		return flag, nil
 	}
 	if v := os.Getenv(kumaAPIEnvVar); v != "" {
 		return v, nil
 	}
-	_, p, err := loadProject(global.dir)
+	if ws == nil {
+		var err error
+		if ws, err = workspace.Load(global.dir); err != nil {
+			return "", err
+		}
+	}
+	p, err := compose.Build(ws)
 	if err != nil {
 		return "", err
 	}

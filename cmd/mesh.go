@@ -67,7 +67,7 @@ func runMeshMTLS(ctx context.Context, p *ui.Printer, mode, apiFlag string, force
 	if err != nil {
 		return err
 	}
-	c, apiErr := reachControlPlane(ctx, apiFlag)
+	c, apiErr := reachControlPlane(ctx, apiFlag, ws)
 	if mode == workspace.ModeStrict && !force {
 		if err := strictPreflight(ctx, c, apiErr, ws); err != nil {
 			return err
@@ -96,10 +96,10 @@ func runMeshMTLS(ctx context.Context, p *ui.Printer, mode, apiFlag string, force
 	return nil
 }
 
-// reachControlPlane returns a client for the control plane, or why it
+// reachControlPlane returns a client for ws's control plane, or why it
 // cannot be reached.
-func reachControlPlane(ctx context.Context, apiFlag string) (*kuma.Client, error) {
-	api, err := kumaAPIFor(apiFlag)
+func reachControlPlane(ctx context.Context, apiFlag string, ws *workspace.Workspace) (*kuma.Client, error) {
+	api, err := kumaAPIFor(apiFlag, ws)
 	if err != nil {
 		return nil, err
 	}
