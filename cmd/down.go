@@ -40,7 +40,7 @@ project name (-p) is enough.`,
 			if err == nil {
 				pr.Linef("%s project %s", pr.Paint(ui.OK, "Removed"), name)
 			}
-			return err
+			return interrupted(ctx, err, "down", "run `hmsdev down` again: it removes what is left")
 		},
 	}
 	pf.add(cmd)

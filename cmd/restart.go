@@ -34,7 +34,7 @@ recreated with it, so it never keeps a dead network.`,
 			err = eng.Restart(ctx, p, args, orchestrator.UpOptions{WaitTimeout: waitTimeout})
 			r.Close()
 			if err != nil {
-				return err
+				return interrupted(ctx, err, "restart", "run `hmsdev up` to converge the stack, or the restart again")
 			}
 			pr.Linef("%s", pr.Paint(ui.OK, "Restarted"))
 			return printStatus(ctx, pr, eng, p.Name)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hms-platform/hmsdev/internal/fix"
 	"github.com/hms-platform/hmsdev/internal/ui"
 )
 
@@ -60,6 +61,17 @@ func printer(cmd *cobra.Command) *ui.Printer {
 // signalContext is cancelled on Ctrl-C or SIGTERM, so long work stops cleanly.
 func signalContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// interrupted turns the error of a command stopped by Ctrl-C or SIGTERM,
+// whichever step noticed (the engine, a Kuma wait, a log read), into one
+// that says so and what to run next, instead of a bare "context canceled"
+// or the error of a step cut short.
+func interrupted(ctx context.Context, err error, command, next string) error {
+	if err == nil || ctx.Err() == nil {
+		return err
+	}
+	return fix.Wrap(ctx.Err(), command+" was interrupted", next)
 }
 
 // exitError carries an exit code for commands whose failure is a result

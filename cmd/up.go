@@ -218,12 +218,12 @@ everything as it is for inspection.`,
 			for _, ph := range upPhases() {
 				if err := ph.run(u, ctx); err != nil {
 					r.Close()
-					return err
+					return interrupted(ctx, err, "up", "run `hmsdev up` again: it converges from whatever was created")
 				}
 			}
 			r.Close()
 			pr.Linef("%s in %s", pr.Paint(ui.OK, "Up"), time.Since(start).Round(10*time.Millisecond))
-			return printEndpoints(ctx, pr, eng, p)
+			return interrupted(ctx, printEndpoints(ctx, pr, eng, p), "up", "`hmsdev status` shows where everything is")
 		},
 	}
 	pf.add(cmd)

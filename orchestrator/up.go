@@ -83,11 +83,7 @@ func (e *Engine) Up(ctx context.Context, p *types.Project, o UpOptions) error {
 	for _, name := range services {
 		g.Go(func() error { return r.service(gctx, name) })
 	}
-	err = g.Wait()
-	if err != nil && ctx.Err() != nil {
-		return fix.Wrap(ctx.Err(), "up was interrupted", "run `hmsdev up` again: it converges from whatever was created")
-	}
-	return err
+	return g.Wait()
 }
 
 // service waits for its dependencies, converges its container and waits
