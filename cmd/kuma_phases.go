@@ -265,27 +265,22 @@ func (u *upRun) meshDataplanes(ctx context.Context) error {
 	}
 	names := meshDataplanes(ws)
 	if len(u.services) > 0 {
-		// Only the named services' sidecars (and those they pulled in) were started.
+		// Only the named services' sidecars (and those they pulled in) were
+		// started: wait for those whose sidecar runs.
+		states, err := u.eng.Status(ctx, u.project.Name)
+		if err != nil {
+			return err
+		}
+		running := map[string]bool{}
+		for _, s := range states {
+			running[s.Service] = s.State == "running"
+		}
 		names = slices.DeleteFunc(names, func(n string) bool {
 			_, ok := u.project.Services[n+workspace.SidecarSuffix]
-			return !ok || !u.started(n+workspace.SidecarSuffix)
+			return !ok || !running[n+workspace.SidecarSuffix]
 		})
 	}
 	return waitDataplanesOnline(ctx, u.events, apiURL, ws.Config.Kuma.Mesh, names, orDefault(u.opts.WaitTimeout, defaultDPWait))
-}
-
-// started reports whether the project's container for service runs.
-func (u *upRun) started(service string) bool {
-	states, err := u.eng.Status(context.Background(), u.project.Name)
-	if err != nil {
-		return false
-	}
-	for _, s := range states {
-		if s.Service == service && s.State == "running" {
-			return true
-		}
-	}
-	return false
 }
 
 // withCPLogs adds kuma-cp's last log lines to a not-ready error.
