@@ -93,3 +93,29 @@ func TestMeshMTLSNeedsAWorkspace(t *testing.T) {
 		t.Errorf("wrote %v", entries)
 	}
 }
+
+// Going strict without --force needs the control plane to say what would
+// break; when it does not answer, mesh mtls fails and changes no file.
+func TestMeshMTLSStrictRefusedWithoutControlPlane(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := compose.Init(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	inWorkspace(t, dir)
+	t.Setenv(kumaAPIEnvVar, "http://127.0.0.1:1")
+	files := []string{filepath.Join(dir, workspace.FileName), filepath.Join(dir, filepath.FromSlash(workspace.MeshFile))}
+	var before [][]byte
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		before = append(before, data)
+	}
+	err := runMeshMTLS(context.Background(), ui.New(&bytes.Buffer{}, &bytes.Buffer{}, ui.Text), workspace.ModeStrict, "", false)
+	if err == nil || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("got %v, want a refusal naming --force", err)
+	}
+	for i, f := range files {
+		if data, _ := os.ReadFile(f); !bytes.Equal(data, before[i]) {
+			t.Errorf("%s changed by a refused mesh mtls strict", f)
+		}
+	}
+}
