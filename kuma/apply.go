@@ -124,7 +124,15 @@ func (c *Client) rejected(err error, d Document) error {
 	return fix.Wrap(err, b.String(), fx)
 }
 
+// unreachable is the error when the control plane could not be asked, or
+// answered a read with an error of its own (not a verdict on d).
 func (c *Client) unreachable(err error, d Document) error {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return fix.Wrap(err, fmt.Sprintf("%s (%s %s): the Kuma control plane at %s answered %s %s with %d %s",
+			d.Where(), d.Type, d.Name, c.base, ae.Method, ae.Path, ae.Status, http.StatusText(ae.Status)),
+			"hmsdev logs kuma-cp says why; check that --api (or HMSDEV_KUMA_API) points at kuma-cp's API on 5681")
+	}
 	return fix.Wrap(err, fmt.Sprintf("%s (%s %s): cannot reach the Kuma control plane at %s", d.Where(), d.Type, d.Name, c.base),
 		"start the stack with hmsdev up (or check the API URL); hmsdev status shows whether kuma-cp runs")
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -243,5 +245,24 @@ func TestAPIErrorBodies(t *testing.T) {
 		if f := ae.Fields(); len(f) != 1 || f[0].Field != "spec.to[0].default.http.numRetries" || f[0].Reason != "must be an integer" {
 			t.Errorf("%s: fields %+v", name, f)
 		}
+	}
+}
+
+// A control plane that answers the read before the PUT with an error is
+// reported as that answer, not as unreachable.
+func TestApplyReadErrorIsNotUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte(`{"type":"/std-errors","status":500,"title":"Internal Server Error","detail":"store unavailable"}`))
+	}))
+	defer srv.Close()
+	docs := mustParse(t, "retry.yaml", "type: MeshRetry\nmesh: default\nname: r\nspec:\n  targetRef: {kind: Mesh}\n  to: [{targetRef: {kind: Mesh}, default: {http: {numRetries: 1}}}]\n")
+	_, err := New(srv.URL).Apply(context.Background(), docs[0])
+	if err == nil || strings.Contains(err.Error(), "cannot reach") || !strings.Contains(err.Error(), "answered GET /meshes/default/meshretries/r with 500") {
+		t.Fatalf("got %v", err)
+	}
+	if !strings.Contains(err.Error(), "store unavailable") {
+		t.Errorf("the control plane's own words are lost: %v", err)
 	}
 }
