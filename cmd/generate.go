@@ -3,7 +3,6 @@ package cmd
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/hms-platform/hmsdev/compose"
 	"github.com/hms-platform/hmsdev/internal/ui"
 )
 
@@ -34,14 +33,6 @@ Without an hmsdev.yaml, the built-in stack is generated into .hmsdev/.`,
 }
 
 func runGenerate(p *ui.Printer, dir string, force bool) error {
-	ws, err := loadWorkspace(dir)
-	if err != nil {
-		return err
-	}
-	_, changes, err := compose.Generate(ws, compose.Options{Force: force})
-	if err != nil {
-		return err
-	}
-	printChanges(p, changes, true)
-	return nil
+	_, _, err := generate(p, dir, force, true)
+	return err
 }

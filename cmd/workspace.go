@@ -53,6 +53,12 @@ func loadProject(dir string) (*workspace.Workspace, *types.Project, error) {
 // content changed (refusing hand-edited ones unless force) and prints each
 // file written (with --output json: every file, as one JSON list).
 func generateProject(p *ui.Printer, dir string, force bool) (*workspace.Workspace, *types.Project, error) {
+	return generate(p, dir, force, false)
+}
+
+// generate is generateProject, listing unchanged files too when all
+// (the generate command's report).
+func generate(p *ui.Printer, dir string, force, all bool) (*workspace.Workspace, *types.Project, error) {
 	ws, err := loadWorkspace(dir)
 	if err != nil {
 		return nil, nil, err
@@ -61,7 +67,7 @@ func generateProject(p *ui.Printer, dir string, force bool) (*workspace.Workspac
 	if err != nil {
 		return nil, nil, err
 	}
-	printChanges(p, changes, false)
+	printChanges(p, changes, all)
 	return ws, project, nil
 }
 
