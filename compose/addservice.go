@@ -62,7 +62,9 @@ func AddService(ws *workspace.Workspace, o AddServiceOptions) (*workspace.Worksp
 	if err != nil {
 		return nil, nil, err
 	}
-	files = append([]File{{Path: path, Data: edited, Mode: 0o644}}, files...)
+	// hmsdev.yaml last: if a write fails, the user's file is as it was, and
+	// the next generate puts the generated files it had already written back.
+	files = append(files, File{Path: path, Data: edited, Mode: 0o644})
 	changes, err := Write(ws.Dir, files, false)
 	return next, changes, err
 }
