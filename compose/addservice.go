@@ -45,6 +45,10 @@ func AddService(ws *workspace.Workspace, o AddServiceOptions) (*workspace.Worksp
 	if err != nil {
 		return nil, nil, fix.Wrap(err, "cannot read "+path, "")
 	}
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(path); err == nil {
+		mode = st.Mode().Perm() // the user's permissions stay
+	}
 	edited, err := editConfig(src, o)
 	if err != nil {
 		return nil, nil, err
@@ -64,7 +68,7 @@ func AddService(ws *workspace.Workspace, o AddServiceOptions) (*workspace.Worksp
 	}
 	// hmsdev.yaml last: if a write fails, the user's file is as it was, and
 	// the next generate puts the generated files it had already written back.
-	files = append(files, File{Path: path, Data: edited, Mode: 0o644})
+	files = append(files, File{Path: path, Data: edited, Mode: mode})
 	changes, err := Write(ws.Dir, files, false)
 	return next, changes, err
 }

@@ -180,3 +180,19 @@ func TestAddServiceRefusesWhenAGeneratedFileWasEdited(t *testing.T) {
 		}
 	}
 }
+
+// add-service keeps hmsdev.yaml's permissions: a private file stays private.
+func TestAddServiceKeepsConfigMode(t *testing.T) {
+	ws := generatedWorkspace(t)
+	path := filepath.Join(ws.Dir, workspace.FileName)
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := AddService(ws, AddServiceOptions{Name: "hms-new", Port: 8090}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("hmsdev.yaml mode after add-service: %v %v", st.Mode().Perm(), err)
+	}
+}
