@@ -13,7 +13,6 @@ package cmd
 //	meshDataplanes(ws)                                         the dataplane names up waits for
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -27,6 +26,7 @@ import (
 
 	"github.com/hms-platform/hmsdev/compose"
 	"github.com/hms-platform/hmsdev/internal/fix"
+	"github.com/hms-platform/hmsdev/internal/stack"
 	"github.com/hms-platform/hmsdev/internal/ui"
 	"github.com/hms-platform/hmsdev/internal/workspace"
 	"github.com/hms-platform/hmsdev/kuma"
@@ -37,7 +37,7 @@ const (
 	kumaAPIPort   = 5681
 	meshFile      = "kuma/mesh-default.yaml"
 	policiesDir   = "kuma/policies"
-	cpLogLines    = "30"
+	cpLogLines    = 30
 	defaultCPWait = 2 * time.Minute
 	defaultDPWait = 2 * time.Minute
 	kumaCPService = workspace.KumaCP
@@ -289,12 +289,16 @@ func (u *upRun) withCPLogs(ctx context.Context, err error) error {
 	if !errors.As(err, &nr) {
 		return err
 	}
-	var buf bytes.Buffer
 	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	_ = u.eng.Logs(lctx, u.project.Name, []string{kumaCPService}, orchestrator.LogOptions{Tail: cpLogLines}, &buf)
+	logs := ""
+	if cs, err := stack.List(lctx, u.eng.Client(), u.project.Name); err == nil {
+		if cp, ok := stack.ByService(cs, kumaCPService); ok {
+			logs, _ = stack.Tail(lctx, u.eng.Client(), cp.ID, cpLogLines)
+		}
+	}
 	what := nr.Error()
-	if logs := strings.TrimRight(buf.String(), "\n"); logs != "" {
+	if logs = strings.TrimRight(logs, "\n"); logs != "" {
 		what += "\n  last log lines of kuma-cp:\n  | " + strings.ReplaceAll(logs, "\n", "\n  | ")
 	} else {
 		what += "\n  (kuma-cp wrote no logs)"
