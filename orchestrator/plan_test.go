@@ -76,7 +76,7 @@ func TestPlanCycleIsNamed(t *testing.T) {
 }
 
 func TestHashFollowsNamespaceOwner(t *testing.T) {
-	s := svc("a", "service:a-sidecar")
+	s := svc("a", "service:a-sidecar", "db")
 	h1, _ := configHash(s, "id1")
 	h2, _ := configHash(s, "id2")
 	h3, _ := configHash(s, "id1")
@@ -86,6 +86,30 @@ func TestHashFollowsNamespaceOwner(t *testing.T) {
 	s.DependsOn = nil
 	if h4, _ := configHash(s, "id1"); h4 != h1 {
 		t.Error("depends_on must not change the hash")
+	}
+}
+
+// The hash of a service whose maps (environment, labels) are built in a
+// different order is the same: an unchanged service is never recreated.
+func TestHashIgnoresMapOrder(t *testing.T) {
+	build := func(keys []string) types.ServiceConfig {
+		s := svc("a", "")
+		s.Environment = types.MappingWithEquals{}
+		s.Labels = types.Labels{}
+		for _, k := range keys {
+			v := "v" + k
+			s.Environment[k] = &v
+			s.Labels[k] = v
+		}
+		return s
+	}
+	keys := []string{"K0", "K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8", "K9"}
+	want, _ := configHash(build(keys), "")
+	for i := range 20 {
+		rotated := append(append([]string(nil), keys[i%len(keys):]...), keys[:i%len(keys)]...)
+		if got, _ := configHash(build(rotated), ""); got != want {
+			t.Fatalf("hash changed with the maps' insertion order: %s != %s", got, want)
+		}
 	}
 }
 
