@@ -53,8 +53,13 @@ func (e *Engine) Ping(ctx context.Context) error {
 	return nil
 }
 
-// unreachable explains a failed connection: where we looked and what to do.
+// unreachable explains a failed connection: where we looked and what to
+// do. host is the client's address; "" (a caller without the client) is
+// the default socket.
 func unreachable(host string, cause error) error {
+	if host == "" {
+		host = client.DefaultDockerHost
+	}
 	where := "the Docker socket " + host
 	if env := os.Getenv("DOCKER_HOST"); env != "" {
 		where = "DOCKER_HOST=" + env

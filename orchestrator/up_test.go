@@ -106,3 +106,13 @@ func TestWaitTimeoutBoundsAHangingEngine(t *testing.T) {
 		t.Fatalf("want a timeout failure naming the container, got %v", err)
 	}
 }
+
+// A connection lost mid-command names where hmsdev looked, even from a
+// step that does not know the client's address (dockerErr).
+func TestLostEngineNamesTheSocket(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "")
+	msg := unreachable("", errors.New("connection refused")).Error()
+	if !strings.Contains(msg, "cannot reach the Docker Engine at the Docker socket "+client.DefaultDockerHost+"\n") {
+		t.Errorf("error does not name the socket:\n%s", msg)
+	}
+}
