@@ -59,12 +59,11 @@ func (e *Engine) ensureImages(ctx context.Context, p *types.Project, services []
 			jobs[img] = job{image: img, svc: s}
 		}
 	}
-	ids := make(map[string]string, len(jobs))
-	var mu syncMap
 	// No shared cancellation: one missing image should not hide the others,
 	// so every failure is reported together.
 	var g errgroup.Group
-	var errMu sync.Mutex
+	var mu sync.Mutex // guards the three below
+	ids := make(map[string]string, len(jobs))
 	var errs []error
 	var pulls []*pullFailure
 	for _, img := range slices.Sorted(maps.Keys(jobs)) {
@@ -72,7 +71,9 @@ func (e *Engine) ensureImages(ctx context.Context, p *types.Project, services []
 		g.Go(func() error {
 			id, err := e.imageID(ctx, img)
 			if err == nil {
-				mu.set(ids, img, id)
+				mu.Lock()
+				ids[img] = id
+				mu.Unlock()
 				return nil
 			}
 			if !cerrdefs.IsNotFound(err) {
@@ -84,20 +85,22 @@ func (e *Engine) ensureImages(ctx context.Context, p *types.Project, services []
 				err = e.pull(ctx, img, j.svc.Name, keyOf)
 			}
 			if err != nil {
-				errMu.Lock()
+				mu.Lock()
 				if pf, ok := err.(*pullFailure); ok {
 					pulls = append(pulls, pf)
 				} else {
 					errs = append(errs, err)
 				}
-				errMu.Unlock()
+				mu.Unlock()
 				return nil
 			}
 			id, err = e.imageID(ctx, img)
 			if err != nil {
 				return fix.Wrap(err, "image "+img+" is still missing after it was built or pulled", "")
 			}
-			mu.set(ids, img, id)
+			mu.Lock()
+			ids[img] = id
+			mu.Unlock()
 			return nil
 		})
 	}
