@@ -59,12 +59,8 @@ func (e *Engine) removeInOrder(ctx context.Context, cs []container.Summary, time
 				dependents[id] = append(dependents[id], c.ID)
 			}
 		}
-		if owner, ok := strings.CutPrefix(c.HostConfig.NetworkMode, "container:"); ok {
-			for id := range gone {
-				if id == owner && id != c.ID {
-					dependents[id] = append(dependents[id], c.ID)
-				}
-			}
+		if owner, ok := strings.CutPrefix(c.HostConfig.NetworkMode, "container:"); ok && owner != c.ID && gone[owner] != nil {
+			dependents[owner] = append(dependents[owner], c.ID)
 		}
 	}
 	g, gctx := errgroup.WithContext(ctx)
