@@ -216,23 +216,19 @@ func meshDataplanes(ws *workspace.Workspace) []string {
 	return append(names, workspace.Kong)
 }
 
-// meshTarget is what up's mesh phases work on: the workspace and the
-// control plane's API URL. A project without kuma-cp (e.g. up -f FILE) has
-// no mesh: then the workspace is nil, with no error, and the phase does
-// nothing.
+// meshTarget is what up's mesh phases work on: the workspace up loaded and
+// the control plane's API URL. A project without a workspace (up -f FILE:
+// no mesh files) or without kuma-cp has no mesh: then the workspace is nil,
+// with no error, and the phase does nothing.
 func (u *upRun) meshTarget() (*workspace.Workspace, string, error) {
-	if _, ok := u.project.Services[kumaCPService]; !ok {
+	if _, ok := u.project.Services[kumaCPService]; !ok || u.ws == nil {
 		return nil, "", nil
-	}
-	ws, err := loadWorkspace(global.dir)
-	if err != nil {
-		return nil, "", err
 	}
 	apiURL, err := kumaAPIURL(u.project)
 	if err != nil {
 		return nil, "", err
 	}
-	return ws, apiURL, nil
+	return u.ws, apiURL, nil
 }
 
 // meshApply is up's Mesh phase: with kuma-cp started, wait for it, then

@@ -26,7 +26,7 @@ recreated with it, so it never keeps a dead network.`,
 			ctx, cancel := signalContext()
 			defer cancel()
 			pr := printer(cmd)
-			p, eng, r, err := pf.connectProject(ctx, pr)
+			_, p, eng, r, err := pf.connectProject(ctx, pr)
 			if err != nil {
 				return err
 			}

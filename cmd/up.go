@@ -29,9 +29,10 @@ func (f *projectFlags) add(c *cobra.Command) {
 	c.Flags().StringVarP(&f.name, "project-name", "p", "", "project name (default: the workspace's, or the compose file's)")
 }
 
-// project loads the compose project. With generate, the workspace's
+// project loads the compose project and the workspace it came from (nil
+// for a compose file given with -f). With generate, the workspace's
 // generated files are written first (up and restart mount them).
-func (f *projectFlags) project(ctx context.Context, pr *ui.Printer, generate bool) (*types.Project, error) {
+func (f *projectFlags) project(ctx context.Context, pr *ui.Printer, generate bool) (*workspace.Workspace, *types.Project, error) {
 	if f.file != "" {
 		opts := []cli.ProjectOptionsFn{cli.WithOsEnv, cli.WithDotEnv, cli.WithWorkingDirectory(filepath.Dir(f.file))}
 		if f.name != "" {
@@ -39,21 +40,38 @@ func (f *projectFlags) project(ctx context.Context, pr *ui.Printer, generate boo
 		}
 		o, err := cli.NewProjectOptions([]string{f.file}, opts...)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return o.LoadProject(ctx)
+		p, err := o.LoadProject(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		ws, err := meshWorkspace(p)
+		return ws, p, err
 	}
-	var p *types.Project
-	var err error
+	load := loadProject
 	if generate {
-		_, p, err = generateProject(pr, global.dir, false)
-	} else {
-		_, p, err = loadProject(global.dir)
+		load = func(dir string) (*workspace.Workspace, *types.Project, error) { return generateProject(pr, dir, false) }
 	}
+	ws, p, err := load(global.dir)
 	if err == nil && f.name != "" {
 		p.Name = f.name
 	}
-	return p, err
+	return ws, p, err
+}
+
+// meshWorkspace is the workspace whose mesh files up applies to a compose
+// file given with -f: the one in --dir, when the file runs a control plane
+// and such a workspace exists on disk; nil otherwise (no mesh phases).
+func meshWorkspace(p *types.Project) (*workspace.Workspace, error) {
+	if _, ok := p.Services[kumaCPService]; !ok {
+		return nil, nil
+	}
+	ws, err := loadWorkspace(global.dir)
+	if err != nil || !ws.FromDisk {
+		return nil, err
+	}
+	return ws, nil
 }
 
 // projectName is -p, else the loaded project's name: down and status work
@@ -62,25 +80,26 @@ func (f *projectFlags) projectName(ctx context.Context, pr *ui.Printer) (string,
 	if f.name != "" {
 		return f.name, nil
 	}
-	p, err := f.project(ctx, pr, false)
+	_, p, err := f.project(ctx, pr, false)
 	if err != nil {
 		return "", fmt.Errorf("%w\n  (give the project name with -p NAME to skip the workspace)", err)
 	}
 	return p.Name, nil
 }
 
-// connectProject loads the project, writing the workspace's generated
-// files first (up and restart mount them), then reaches the engine.
-func (f *projectFlags) connectProject(ctx context.Context, pr *ui.Printer) (*types.Project, *orchestrator.Engine, *progress.Renderer, error) {
-	p, err := f.project(ctx, pr, true)
+// connectProject loads the project (and its workspace, nil for -f FILE),
+// writing the workspace's generated files first (up and restart mount
+// them), then reaches the engine.
+func (f *projectFlags) connectProject(ctx context.Context, pr *ui.Printer) (*workspace.Workspace, *types.Project, *orchestrator.Engine, *progress.Renderer, error) {
+	ws, p, err := f.project(ctx, pr, true)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	eng, r, err := connect(ctx, pr)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	return p, eng, r, nil
+	return ws, p, eng, r, nil
 }
 
 // connectProjectName finds the project's name (projectName), then reaches
@@ -110,6 +129,9 @@ func connect(ctx context.Context, pr *ui.Printer) (*orchestrator.Engine, *progre
 
 // upRun is the state the phases of `up` share.
 type upRun struct {
+	// ws is the workspace the project was generated from; nil for a
+	// compose file given with -f, which has no mesh files to apply.
+	ws       *workspace.Workspace
 	eng      *orchestrator.Engine
 	events   orchestrator.Sink // the renderer's: the only writer while up runs
 	project  *types.Project
@@ -207,12 +229,12 @@ everything as it is for inspection.`,
 			ctx, cancel := signalContext()
 			defer cancel()
 			pr := printer(cmd)
-			p, eng, r, err := pf.connectProject(ctx, pr)
+			ws, p, eng, r, err := pf.connectProject(ctx, pr)
 			if err != nil {
 				return err
 			}
 			defer eng.Close()
-			u := &upRun{eng: eng, events: r.Send, project: p, services: args,
+			u := &upRun{ws: ws, eng: eng, events: r.Send, project: p, services: args,
 				opts: orchestrator.UpOptions{WaitTimeout: waitTimeout}}
 			start := time.Now()
 			for _, ph := range upPhases() {

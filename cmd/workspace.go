@@ -72,13 +72,20 @@ func generate(p *ui.Printer, dir string, force, all bool) (*workspace.Workspace,
 }
 
 // printChanges lists what happened to each file: a line each in text
-// (unchanged ones only when all), one JSON list with --output json.
+// (unchanged ones only when all). With --output json, the generate command
+// (all) prints one JSON list; up and restart, whose output is a stream of
+// JSON lines, print one {"kind":"file"} event per file instead.
 func printChanges(p *ui.Printer, changes []compose.Change, all bool) {
 	if changes == nil {
 		changes = []compose.Change{}
 	}
-	p.Event(changes)
+	if all {
+		p.Event(changes)
+	}
 	for _, c := range changes {
+		if !all {
+			p.Event(fileEvent{Kind: "file", Change: c})
+		}
 		st := ui.OK
 		if c.Action == "unchanged" {
 			if !all {
@@ -88,4 +95,10 @@ func printChanges(p *ui.Printer, changes []compose.Change, all bool) {
 		}
 		p.Linef("%-9s %s", p.Paint(st, c.Action), c.Path)
 	}
+}
+
+// fileEvent is one generated file's change in up's JSON event stream.
+type fileEvent struct {
+	Kind string `json:"kind"`
+	compose.Change
 }
