@@ -3,6 +3,7 @@ package compose
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -27,5 +28,32 @@ func TestDemoImageTagFollowsTheBinary(t *testing.T) {
 	}
 	if !strings.HasPrefix(a, "hmsdev-demo:") || len(a) != len("hmsdev-demo:")+12 {
 		t.Errorf("tag %q", a)
+	}
+}
+
+// Two Go binaries get different digests from their build IDs; a file
+// without one is hashed whole, so different content still differs.
+func TestBinaryDigestTellsBinariesApart(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	a, errA := binaryDigest(self)
+	b, errB := binaryDigest(goTool)
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	if a == b {
+		t.Errorf("the test binary and %s have the same digest %s", goTool, a)
+	}
+	dir := t.TempDir()
+	x, y := filepath.Join(dir, "x"), filepath.Join(dir, "y")
+	os.WriteFile(x, []byte("one"), 0o755)
+	os.WriteFile(y, []byte("two"), 0o755)
+	dx, _ := binaryDigest(x)
+	dy, _ := binaryDigest(y)
+	if dx == "" || dx == dy {
+		t.Errorf("non-ELF files: digests %q and %q", dx, dy)
 	}
 }

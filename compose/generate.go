@@ -27,6 +27,9 @@ type File struct {
 	// Guarded files carry a checksum header; a hand edit since hmsdev wrote
 	// them is refused rather than overwritten.
 	Guarded bool
+	// Current says the file on disk is already what it should be, found
+	// without reading Data (nil then): the demo binary's copy, 20 MB.
+	Current bool
 }
 
 // Change reports what generate did to one file.
@@ -93,13 +96,12 @@ func Files(ws *workspace.Workspace, p *types.Project) ([]File, error) {
 		files = append(files, File{Path: filepath.Join(ws.Dir, workspace.StateDir, ".gitignore"), Data: []byte(stateGitignore), Mode: 0o644})
 	}
 	if hasDemo(&ws.Config) {
-		bin, err := demoBinary()
+		bin, err := demoBinaryFile(filepath.Join(ws.DemoDir(), "hmsdev"))
 		if err != nil {
 			return nil, err
 		}
 		files = append(files,
-			File{Path: filepath.Join(ws.DemoDir(), "Dockerfile"), Data: []byte(demoDockerfile), Mode: 0o644},
-			File{Path: filepath.Join(ws.DemoDir(), "hmsdev"), Data: bin, Mode: 0o755})
+			File{Path: filepath.Join(ws.DemoDir(), "Dockerfile"), Data: []byte(demoDockerfile), Mode: 0o644}, bin)
 	}
 	return files, nil
 }
@@ -147,6 +149,10 @@ func Write(dir string, files []File, force bool) ([]Change, error) {
 	}
 	var changes []Change
 	for _, f := range files {
+		if f.Current {
+			changes = append(changes, Change{Path: rel(dir, f.Path), Action: "unchanged"})
+			continue
+		}
 		wrote, err := fsutil.WriteIfChanged(f.Path, f.Data, f.Mode)
 		if err != nil {
 			return changes, fix.Wrap(err, "cannot write "+rel(dir, f.Path), "check the directory's permissions and free space")

@@ -143,3 +143,24 @@ func TestInitWritesEveryDefaultFile(t *testing.T) {
 		t.Error("the initialised workspace did not load from disk")
 	}
 }
+
+// The demo build context's copy of hmsdev is compared without reading it
+// whole; a copy that differs, even at the same size, is still replaced.
+func TestGenerateReplacesAStaleDemoBinary(t *testing.T) {
+	ws := initWorkspace(t)
+	mustGenerate(t, ws, Options{})
+	copyPath := filepath.Join(ws.DemoDir(), "hmsdev")
+	want := read(t, copyPath)
+	if err := os.WriteFile(copyPath, []byte(strings.Repeat("x", len(want))), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var action string
+	for _, c := range mustGenerate(t, ws, Options{}) {
+		if filepath.Base(c.Path) == "hmsdev" {
+			action = c.Action
+		}
+	}
+	if action != "written" || read(t, copyPath) != want {
+		t.Errorf("stale demo binary: action %q, content %q", action, read(t, copyPath))
+	}
+}
