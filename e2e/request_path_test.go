@@ -191,19 +191,20 @@ func TestRequestPath(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
-		n := 0
+		// Each attempt sends a new request (the first may come before logs
+		// attached) and looks for any request sent so far.
+		var traces []string
 		eventuallyOK(t, 20*time.Second, func() string {
-			n++
-			trace := fmt.Sprintf("follow-%d", n)
+			trace := fmt.Sprintf("follow-%d", len(traces)+1)
+			traces = append(traces, trace)
 			s.post(t, "/api/auth/onboarding/start", trace)
-			time.Sleep(300 * time.Millisecond)
 			got := out.String()
-			for _, svc := range []string{"hms-auth-bff ", "hms-onboarding-workflow "} {
-				if !pathContainsLine(got, svc, trace) {
-					return fmt.Sprintf("no line of %s with %s in:\n%s", svc, trace, got)
+			for _, trace := range traces {
+				if pathContainsLine(got, "hms-auth-bff ", trace) && pathContainsLine(got, "hms-onboarding-workflow ", trace) {
+					return ""
 				}
 			}
-			return ""
+			return fmt.Sprintf("no request of %v in both services' lines:\n%s", traces, got)
 		})
 	})
 

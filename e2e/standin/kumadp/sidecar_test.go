@@ -191,10 +191,16 @@ mtls: {enabledBackend: ca-1, backends: [{name: ca-1, type: builtin, mode: STRICT
 
 	// Stopping a sidecar marks it offline.
 	cancel()
-	time.Sleep(300 * time.Millisecond)
-	dps, err := c.Dataplanes(context.Background(), "default")
-	if err != nil || len(dps) != 2 || dps[0].Online || dps[1].Online {
-		t.Fatalf("after stop: %+v %v", dps, err)
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		dps, err := c.Dataplanes(context.Background(), "default")
+		if err == nil && len(dps) == 2 && !dps[0].Online && !dps[1].Online {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after stop, still: %+v %v", dps, err)
+		}
+		time.Sleep(50 * time.Millisecond) // polling interval of a condition
 	}
 }
 
