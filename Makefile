@@ -26,7 +26,16 @@ lint:
 	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
+# The demo services run hmsdev itself inside Linux containers. Where this
+# machine is not the engine's linux/ARCH (macOS, Apple silicon), build a Linux
+# hmsdev for them and point HMSDEV_DEMO_BINARY at it.
 up: build
+	@engine=$$(docker version --format '{{.Server.Os}}/{{.Server.Arch}}' 2>/dev/null); \
+	if [ -n "$$engine" ] && [ "$$engine" != "$$($(GO) env GOOS)/$$($(GO) env GOARCH)" ]; then \
+	  echo "building a $$engine hmsdev for the demo services"; \
+	  GOOS=$${engine%/*} GOARCH=$${engine#*/} $(GO) build -trimpath -o $(BIN)-$${engine%/*}-$${engine#*/} . || exit 1; \
+	  export HMSDEV_DEMO_BINARY=$(BIN)-$${engine%/*}-$${engine#*/}; \
+	fi; \
 	./$(BIN) up
 
 down: build

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hms-platform/hmsdev/compose"
 	"github.com/hms-platform/hmsdev/internal/checks"
 	"github.com/hms-platform/hmsdev/internal/ui"
 	"github.com/hms-platform/hmsdev/kuma"
@@ -75,7 +76,8 @@ func connectStack(ctx context.Context) (checks.Stack, func(), error) {
 	if eng, err := orchestrator.Connect(ctx, nil); err != nil {
 		s.EngineErr = err
 	} else {
-		s.Engine = checks.Docker{Engine: eng, Project: p}
+		bin, _ := compose.Executable() // an error shows in the metrics check, which needs it
+		s.Engine = checks.Docker{Engine: eng, Project: p, Binary: bin}
 		closeFn = func() { eng.Close() }
 	}
 	return s, closeFn, nil

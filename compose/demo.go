@@ -9,14 +9,32 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/hms-platform/hmsdev/internal/fix"
 )
 
-// Executable returns the binary that demo images are built from: the
-// running hmsdev. Tests replace it.
-var Executable = os.Executable
+// BinaryEnv names a Linux build of hmsdev to put in containers (the demo
+// image, verify's helper) when the running hmsdev is not one: on macOS the
+// engine runs Linux, so `make up` cross-builds one and sets this.
+const BinaryEnv = "HMSDEV_DEMO_BINARY"
+
+// Executable returns the hmsdev binary that runs inside containers
+// (containerBinary). Tests replace it.
+var Executable = containerBinary
+
+// containerBinary is the binary BinaryEnv names, else the running hmsdev.
+func containerBinary() (string, error) {
+	if path := os.Getenv(BinaryEnv); path != "" {
+		return filepath.Abs(path)
+	}
+	path, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(path)
+}
 
 // demoDockerfile builds the demo image FROM scratch around hmsdev itself.
 const demoDockerfile = `FROM scratch
@@ -117,7 +135,7 @@ func checkStatic(path string) error {
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
 			return fix.Wrap(err, fmt.Sprintf("%s is not a Linux executable, so it cannot run in the demo image", path),
-				"build hmsdev for Linux with CGO_ENABLED=0 (GOOS=linux make build), or give the services an image: instead of demo: true")
+				fmt.Sprintf("run `make up` (it builds a Linux hmsdev for the engine), or build one yourself (GOOS=linux GOARCH=<the engine's, e.g. arm64> CGO_ENABLED=0 go build -o hmsdev-linux .) and set %s=hmsdev-linux; or give the services an image: instead of demo: true", BinaryEnv))
 		}
 		return fix.Wrap(err, "cannot read "+path, "")
 	}

@@ -57,3 +57,17 @@ func TestBinaryDigestTellsBinariesApart(t *testing.T) {
 		t.Errorf("non-ELF files: digests %q and %q", dx, dy)
 	}
 }
+
+func TestContainerBinaryHonoursTheEnvironment(t *testing.T) {
+	t.Setenv(BinaryEnv, "")
+	self, err := containerBinary()
+	if err != nil || self == "" {
+		t.Fatalf("without %s: %q %v", BinaryEnv, self, err)
+	}
+	t.Setenv(BinaryEnv, "bin/hmsdev-linux-arm64")
+	got, err := containerBinary()
+	want, _ := filepath.Abs("bin/hmsdev-linux-arm64")
+	if err != nil || got != want {
+		t.Errorf("with %s: %q %v, want %q", BinaryEnv, got, err, want)
+	}
+}

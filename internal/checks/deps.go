@@ -41,6 +41,9 @@ type HTTP interface {
 type Docker struct {
 	Engine  *orchestrator.Engine
 	Project *types.Project
+	// Binary is the static Linux hmsdev that Fetch runs in the sidecar's
+	// namespace (compose.Executable).
+	Binary string
 }
 
 func (d Docker) Containers(ctx context.Context) ([]stack.Container, error) {
@@ -56,7 +59,7 @@ func (d Docker) Tail(ctx context.Context, c stack.Container, lines int) (string,
 }
 
 func (d Docker) Fetch(ctx context.Context, c stack.Container, url string) ([]byte, error) {
-	return stack.Fetch(ctx, d.Engine.Client(), c, d.Project.Name, url)
+	return stack.Fetch(ctx, d.Engine.Client(), c, d.Project.Name, d.Binary, url)
 }
 
 func (d Docker) PortsFree(ctx context.Context) error { return d.Engine.Preflight(ctx, d.Project) }

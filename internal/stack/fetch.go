@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -20,19 +18,12 @@ import (
 // and FROM-scratch images offer nothing to exec. So Fetch runs a short-lived
 // helper container that joins target's namespace (network_mode
 // container:<id>), from target's own image, which is therefore present without
-// a pull, with hmsdev's own static binary mounted read-only as its entrypoint:
-// `hmsdev demo-service fetch URL` prints the body. This needs the engine to
-// run the same OS and architecture as hmsdev (Linux), as the demo images do.
+// a pull, with a static Linux hmsdev binary (exe: the one the demo images are
+// built from) mounted read-only as its entrypoint: `hmsdev demo-service fetch
+// URL` prints the body.
 // The helper carries the project's label as a one-off, so `hmsdev down`
 // removes it should hmsdev die before it does.
-func Fetch(ctx context.Context, api client.APIClient, target Container, project, url string) ([]byte, error) {
-	exe, err := os.Executable()
-	if err == nil {
-		exe, err = filepath.EvalSymlinks(exe)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find hmsdev's own binary to run in the helper: %w", err)
-	}
+func Fetch(ctx context.Context, api client.APIClient, target Container, project, exe, url string) ([]byte, error) {
 	image := target.ImageID
 	if image == "" {
 		image = target.Image
