@@ -253,22 +253,10 @@ func checkOnline(t *testing.T, c *kuma.Client) {
 }
 
 func applyErrors(t *testing.T, s *meshStack) {
-	seed := `type: TrafficRetry
-mesh: default
-name: workflow-service-retry
-spec:
-  targetRef:
-    kind: MeshService
-    name: hms-onboarding-workflow
-  from:
-    - targetRef:
-        kind: Mesh
-      default:
-        http:
-          numRetries: 5
-          retriableStatusCodes: [503, 504]
-          perTryTimeout: 2s
-`
+	seed, err := os.ReadFile("../kuma/testdata/seed-custom-retry-policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	retry := `type: MeshRetry
 mesh: default
 name: workflow-retry
@@ -282,7 +270,7 @@ spec:
           perTryTimeout: 2s
 `
 	cases := []struct{ name, body, want string }{
-		{"seed TrafficRetry", seed, `no such type "TrafficRetry"`},
+		{"seed TrafficRetry", string(seed), `no such type "TrafficRetry"`},
 		{"numRetries three", strings.Replace(retry, "numRetries: 3", `numRetries: "three"`, 1), "spec.to[0].default.http.numRetries"},
 		{"misspelt key", strings.Replace(retry, "perTryTimeout", "perTryTimout", 1), `spec.to[0].default.http.perTryTimout: did you mean "perTryTimeout"`},
 	}

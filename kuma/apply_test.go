@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -131,27 +132,9 @@ func asStrings(a []Action) []string {
 	return out
 }
 
-// The seed notes' custom policy: a type that does not exist.
-const seedTrafficRetry = `type: TrafficRetry
-mesh: default
-name: workflow-service-retry
-spec:
-  targetRef:
-    kind: MeshService
-    name: hms-onboarding-workflow
-  from:
-    - targetRef:
-        kind: Mesh
-      default:
-        http:
-          numRetries: 5
-          retriableStatusCodes: [503, 504]
-          perTryTimeout: 2s
-`
-
 func TestApplyUnknownTypeSaysWhatToUse(t *testing.T) {
 	c, _, _ := standIn(t, kumacp.Options{})
-	_, err := c.Apply(context.Background(), mustParse(t, "custom-retry-policy.yaml", seedTrafficRetry)[0])
+	_, err := c.Apply(context.Background(), mustParse(t, "custom-retry-policy.yaml", readSeed(t))[0])
 	fe, ok := fix.As(err)
 	if !ok {
 		t.Fatalf("want a fix.Error, got %v", err)
@@ -265,4 +248,15 @@ func TestApplyReadErrorIsNotUnreachable(t *testing.T) {
 	if !strings.Contains(err.Error(), "store unavailable") {
 		t.Errorf("the control plane's own words are lost: %v", err)
 	}
+}
+
+// readSeed is the seed notes' TrafficRetry example (the e2e tests apply the
+// same file).
+func readSeed(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/seed-custom-retry-policy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
